@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CrmConfig(AppConfig):
+    """Offices, staff, employers, contact persons and every contact with them."""
+
+    name = "crm"
+    verbose_name = _("CRM")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from .roles import roles_sync_groups
+
+        # Role groups and their permissions are code, not data: keep them in step.
+        post_migrate.connect(roles_sync_groups, sender=self)

@@ -1,0 +1,254 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+from ..querysets import EmployerQuerySet
+from ..validators import validate_uid
+from .choices import (
+    Canton,
+    CompanyLanguage,
+    CooperationType,
+    Intensity,
+    LanguageRegion,
+    LegalForm,
+    RegisterStatus,
+    RelationshipStatus,
+    SectorGroup,
+    SizeClass,
+)
+from .office import Office
+
+
+class Employer(models.Model):
+    """An employer (Arbeitgeber), identified by its UID, led by one office."""
+
+    office = models.ForeignKey(
+        Office,
+        verbose_name=_("lead office"),
+        on_delete=models.PROTECT,
+        related_name="employers",
+    )
+    shared_with = models.ManyToManyField(
+        Office,
+        verbose_name=_("shared with offices"),
+        blank=True,
+        related_name="shared_employers",
+        help_text=_(
+            "For employers active in several cantons: these offices see the employer "
+            "and log their own contacts with it."
+        ),
+    )
+    # Identity
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    other_names = models.TextField(
+        _("other names"), blank=True, help_text=_("Brands and former names, one a line.")
+    )
+    uid = models.CharField(
+        _("UID"),
+        max_length=15,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_uid],
+        help_text=_("Swiss enterprise number, e.g. CHE-123.456.789."),
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=20, choices=LegalForm.choices, blank=True
+    )
+    register_status = models.CharField(
+        _("register status"),
+        max_length=12,
+        choices=RegisterStatus.choices,
+        default=RegisterStatus.ACTIVE,
+    )
+    # Address and reach
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=100, blank=True)
+    canton = models.CharField(_("canton"), max_length=2, choices=Canton.choices)
+    phone = PhoneNumberField(_("phone"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Segmentation
+    noga_code = models.CharField(
+        _("NOGA 2008 code"), max_length=7, blank=True, help_text=_("e.g. 62.01 or 620100")
+    )
+    sector_group = models.CharField(
+        _("sector group"), max_length=20, choices=SectorGroup.choices, blank=True
+    )
+    fte = models.DecimalField(
+        _("full-time equivalents"),
+        max_digits=9,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    size_class = models.CharField(
+        _("size class"), max_length=8, choices=SizeClass.choices, blank=True
+    )
+    language_region = models.CharField(
+        _("language region"), max_length=2, choices=LanguageRegion.choices
+    )
+    multi_canton = models.BooleanField(_("active in several cantons"), default=False)
+    company_language = models.CharField(
+        _("company language"), max_length=2, choices=CompanyLanguage.choices, blank=True
+    )
+    # In-house capabilities and insurers
+    has_health_management = models.BooleanField(
+        _("workplace health management"), default=False
+    )
+    has_case_management = models.BooleanField(_("in-house case management"), default=False)
+    has_job_coaching = models.BooleanField(_("in-house job coaching"), default=False)
+    daily_sickness_insurer = models.CharField(
+        _("daily-sickness insurer"), max_length=200, blank=True
+    )
+    pension_fund = models.CharField(_("pension fund"), max_length=200, blank=True)
+    can_offer_adapted_work = models.BooleanField(_("can offer adapted work"), default=False)
+    occupations = models.TextField(
+        _("occupations and fields"), blank=True, help_text=_("One a line.")
+    )
+    # Relationship with the office
+    relationship_status = models.CharField(
+        _("relationship status"),
+        max_length=12,
+        choices=RelationshipStatus.choices,
+        default=RelationshipStatus.NEW,
+    )
+    cooperation_type = models.CharField(
+        _("cooperation type"), max_length=1, choices=CooperationType.choices, blank=True
+    )
+    intensity = models.CharField(
+        _("intensity"), max_length=12, choices=Intensity.choices, blank=True
+    )
+    fixed_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fixed contact person at the IV"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fixed_contact_for",
+    )
+    deputy_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deputy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy_contact_for",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="branches",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = EmployerQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        ordering = ["legal_name"]
+        permissions = [
+            ("export_employer", _("Can export employers")),
+            ("merge_employer", _("Can merge employers")),
+            ("view_case_related", _("Can see case-related items")),
+        ]
+        indexes = [
+            models.Index(fields=["office", "legal_name"]),
+            models.Index(fields=["office", "canton"]),
+            models.Index(fields=["office", "relationship_status"]),
+            models.Index(fields=["office", "cooperation_type"]),
+            models.Index(fields=["fixed_contact"]),
+            models.Index(fields=["postcode"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+    def clean(self) -> None:
+        errors: dict[str, ValidationError] = {}
+        if self.fte is not None:
+            expected = SizeClass.for_fte(self.fte)
+            if not self.size_class:
+                self.size_class = expected
+            elif self.size_class != expected:
+                errors["fte"] = ValidationError(
+                    _(
+                        "%(fte)s FTE is a %(expected)s employer, not %(given)s. "
+                        "Correct the FTE or the size class."
+                    ),
+                    code="fte_size_class",
+                    params={
+                        "fte": self.fte,
+                        "expected": expected.label,
+                        "given": SizeClass(self.size_class).label,
+                    },
+                )
+        if (
+            self.deputy_contact_id
+            and self.deputy_contact_id == self.fixed_contact_id
+        ):
+            errors["deputy_contact"] = ValidationError(
+                _("The deputy cannot be the fixed contact person."),
+                code="deputy_is_fixed",
+            )
+        if self.parent_id and self.parent_id == self.pk:
+            errors["parent"] = ValidationError(
+                _("An employer cannot be its own parent company."), code="own_parent"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class CooperationAssessment(models.Model):
+    """One dated entry of an employer's cooperation type and intensity, with a reason.
+
+    The study's types describe practice, and practice changes: the history shows how
+    a relationship moved (e.g. from C to B) and why.
+    """
+
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        related_name="cooperation_history",
+    )
+    valid_from = models.DateField(_("valid from"))
+    cooperation_type = models.CharField(
+        _("cooperation type"), max_length=1, choices=CooperationType.choices, blank=True
+    )
+    intensity = models.CharField(
+        _("intensity"), max_length=12, choices=Intensity.choices, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cooperation assessment")
+        verbose_name_plural = _("cooperation history")
+        ordering = ["-valid_from", "-recorded_at"]
+        indexes = [models.Index(fields=["employer", "-valid_from"])]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.cooperation_type}/{self.intensity} {self.valid_from}"

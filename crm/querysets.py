@@ -1,0 +1,57 @@
+"""Chainable, read-only filters. `visible_to` is the office boundary for people.
+
+`Model.objects` stays unscoped for the system (commands, tasks); everything a person
+reaches goes through `visible_to(user)` (DESIGN.md, office scoping).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+def user_office_id(user) -> int | None:
+    """The office a staff user works for; None for superusers (they see everything)."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.office_id if profile is not None else None
+
+
+def sees_all_offices(user) -> bool:
+    return bool(user.is_superuser)
+
+
+class EmployerQuerySet(models.QuerySet):
+    def for_office(self, office_id: int) -> EmployerQuerySet:
+        """Led by this office, or shared with it by the lead office."""
+        shared = self.model.shared_with.through.objects.filter(
+            employer_id=OuterRef("pk"), office_id=office_id
+        )
+        return self.filter(Q(office_id=office_id) | Exists(shared))
+
+    def visible_to(self, user) -> EmployerQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)
+
+
+class ContactPersonQuerySet(models.QuerySet):
+    def for_office(self, office_id: int) -> ContactPersonQuerySet:
+        """Kept by this office, or working for an employer it sees."""
+        from .models import Employer, EmployerRole
+
+        employers = Employer.objects.for_office(office_id).values("pk")
+        works_for = EmployerRole.objects.filter(
+            person_id=OuterRef("pk"), employer_id__in=employers
+        )
+        return self.filter(Q(office_id=office_id) | Exists(works_for))
+
+    def visible_to(self, user) -> ContactPersonQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)

@@ -1,0 +1,71 @@
+"""Who may do what: staff roles mapped to Wagtail/Django permissions, in one table.
+
+Each role is a Django group ("Role: …") kept in step with this table after every
+migrate. A staff profile's role decides its user's single role group; office scoping
+(crm/querysets.py) then limits *which* records those permissions apply to.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from .models.choices import StaffRole
+
+ADMIN = ["wagtailadmin.access_admin"]
+VIEW = ["crm.view_employer", "crm.view_contactperson", "crm.view_employerrole"]
+EDIT = [
+    "crm.add_employer",
+    "crm.change_employer",
+    "crm.add_contactperson",
+    "crm.change_contactperson",
+    "crm.add_employerrole",
+    "crm.change_employerrole",
+    "crm.delete_employerrole",
+    "crm.add_cooperationassessment",
+]
+DELETE = ["crm.delete_employer", "crm.delete_contactperson"]
+EXPORT = ["crm.export_employer"]
+MERGE = ["crm.merge_employer"]
+CASE_RELATED = ["crm.view_case_related"]
+
+#: role → permissions. Read across: edit, export, merge, see case-related items.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    StaffRole.INTEGRATION: ADMIN + VIEW + EDIT + EXPORT + CASE_RELATED,
+    StaffRole.PLACEMENT: ADMIN + VIEW + EDIT + EXPORT + CASE_RELATED,
+    StaffRole.ACQUISITION: ADMIN + VIEW + EDIT + EXPORT,
+    StaffRole.CASE_OFFICER: ADMIN + VIEW + CASE_RELATED,
+    StaffRole.TEAM_LEAD: ADMIN + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
+    StaffRole.OFFICE_HEAD: ADMIN + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
+    StaffRole.COMMUNICATIONS: ADMIN + VIEW + EXPORT,
+}
+
+
+def role_group_name(role: str) -> str:
+    return f"Role: {StaffRole(role).label}"
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    found = []
+    for name in names:
+        app_label, codename = name.split(".")
+        found.extend(
+            Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        )
+    return found
+
+
+def roles_sync_groups(**_kwargs) -> None:
+    """Creates or updates one group per role with exactly the table's permissions."""
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        group.permissions.set(_permissions(names))
+
+
+def staff_role_apply(user, role: str) -> None:
+    """Puts the user in their role's group and in no other role group."""
+    role_groups = Group.objects.filter(name__startswith="Role: ")
+    user.groups.remove(*role_groups)
+    group, _created = Group.objects.get_or_create(name=role_group_name(role))
+    if not group.permissions.exists():
+        roles_sync_groups()
+    user.groups.add(group)

@@ -1,0 +1,2 @@
+# Each module registers its own viewsets, menu items and panels on import.
+from .admin import employers  # noqa: F401
