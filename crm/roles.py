@@ -5,6 +5,8 @@ migrate. A staff profile's role decides its user's single role group; office sco
 (crm/querysets.py) then limits *which* records those permissions apply to.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 from .models.choices import StaffRole
@@ -25,16 +27,24 @@ DELETE = ["crm.delete_employer", "crm.delete_contactperson"]
 EXPORT = ["crm.export_employer"]
 MERGE = ["crm.merge_employer"]
 CASE_RELATED = ["crm.view_case_related"]
+# Everyone who works with employers logs contacts and keeps their follow-ups.
+CONTACTS = [
+    "crm.view_contact",
+    "crm.add_contact",
+    "crm.view_followup",
+    "crm.change_followup",
+]
+STAFF = ADMIN + CONTACTS
 
 #: role → permissions. Read across: edit, export, merge, see case-related items.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.INTEGRATION: ADMIN + VIEW + EDIT + EXPORT + CASE_RELATED,
-    StaffRole.PLACEMENT: ADMIN + VIEW + EDIT + EXPORT + CASE_RELATED,
-    StaffRole.ACQUISITION: ADMIN + VIEW + EDIT + EXPORT,
-    StaffRole.CASE_OFFICER: ADMIN + VIEW + CASE_RELATED,
-    StaffRole.TEAM_LEAD: ADMIN + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
-    StaffRole.OFFICE_HEAD: ADMIN + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
-    StaffRole.COMMUNICATIONS: ADMIN + VIEW + EXPORT,
+    StaffRole.INTEGRATION: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED,
+    StaffRole.PLACEMENT: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED,
+    StaffRole.ACQUISITION: STAFF + VIEW + EDIT + EXPORT,
+    StaffRole.CASE_OFFICER: STAFF + VIEW + CASE_RELATED,
+    StaffRole.TEAM_LEAD: STAFF + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
+    StaffRole.OFFICE_HEAD: STAFF + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
+    StaffRole.COMMUNICATIONS: STAFF + VIEW + EXPORT,
 }
 
 
@@ -56,6 +66,9 @@ def _permissions(names: list[str]) -> list[Permission]:
 
 def roles_sync_groups(**_kwargs) -> None:
     """Creates or updates one group per role with exactly the table's permissions."""
+    # post_migrate reaches us before auth has made this app's permissions: make them.
+    for label in ("crm", "wagtailadmin"):
+        create_permissions(apps.get_app_config(label), verbosity=0)
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role_group_name(role))
         group.permissions.set(_permissions(names))

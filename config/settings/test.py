@@ -20,4 +20,6 @@ STORAGES = {
     },
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("SQLITE_TEST_DB", default=str(VAR_DIR / "test.sqlite3"))
+    }
