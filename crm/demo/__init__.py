@@ -1,0 +1,168 @@
+"""Demo data: the offices BE, VD and TI, their teams and staff, and N employers.
+
+`manage.py seed_demo` calls `demo_seed()`. One seed gives one data set: Faker is seeded
+to fill the name pools, and each office draws its employers from its own
+`random.Random((seed, office code))`, so an office's employers do not depend on how many
+the others get. Employers, contact persons, roles and cooperation history are written
+with `bulk_create` (no per-row `save()` or `full_clean()`: the tests check every row
+would pass it; no simple-history rows either). Tables are in `tables.py`, the drawing
+of employers in `employers.py`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from ..models import Employer, Office, StaffProfile, StaffRole, Team
+from ..roles import staff_role_apply
+from .employers import Pools, Run, chunk_write, employer_draw, uid_build
+from .tables import OFFICES, OfficeSpec
+
+__all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DemoResult", "demo_seed", "uid_build"]
+
+DEMO_PASSWORD = "passerelle-demo"  # noqa: S105 - printed for everyone: demo data
+DEFAULT_SEED = 2015  # the year of the study's surveys
+CHUNK = 1000  # employers per bulk write: memory stays flat at 100k
+# Staff roles that can be an employer's fixed contact, and how often they are.
+PORTFOLIO = {
+    StaffRole.INTEGRATION: 3,
+    StaffRole.PLACEMENT: 2,
+    StaffRole.ACQUISITION: 2,
+    StaffRole.TEAM_LEAD: 1,
+}
+
+
+@dataclass
+class DemoResult:
+    logins: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # user, role, office
+    created: dict[str, int] = field(default_factory=dict)  # what this run added
+    skipped: list[str] = field(default_factory=list)  # offices that had employers
+
+
+@transaction.atomic
+def demo_seed(*, employers: int = 2000, seed: int = DEFAULT_SEED) -> DemoResult:
+    """Offices with teams and staff, then `employers` employers spread 50/30/20.
+
+    Idempotent: existing offices, teams, users and profiles are kept as they are
+    (passwords too), and an office that already has employers gets no more.
+    """
+    result = DemoResult()
+    password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
+    admin, _created = get_user_model().objects.get_or_create(
+        username="admin",
+        defaults={
+            "email": "admin@passerelle.example",
+            "first_name": "Demo",
+            "last_name": "Admin",
+            "is_staff": True,
+            "is_superuser": True,
+            "password": password,
+        },
+    )
+    result.logins.append((admin.username, "superuser", "all offices"))
+    offices = [_office_seed(spec, password, result) for spec in OFFICES]
+    demo_site_configure()
+    taken = set(Employer.objects.exclude(uid=None).values_list("uid", flat=True))
+    pools = None
+    for office, spec, count in zip(offices, OFFICES, _split(employers), strict=True):
+        if count and office.employers.exists():
+            result.skipped.append(spec.code)
+        elif count:
+            pools = pools or Pools.build(seed)
+            run = _run(office, spec, random.Random(f"{seed}:{spec.code}"), pools, taken)
+            for start in range(0, count, CHUNK):
+                size = min(CHUNK, count - start)
+                chunk_write([employer_draw(run) for _ in range(size)], result.created)
+    return result
+
+
+def _office_seed(spec: OfficeSpec, password: str, result: DemoResult) -> Office:
+    office, _created = Office.objects.get_or_create(
+        code=spec.code,
+        defaults={
+            "name": spec.name,
+            "canton": spec.canton,
+            "languages": spec.languages,
+            "served_cantons": [spec.canton],
+            "reaction_time_target_days": spec.reaction_time_target_days,
+            "onsite_decision_limit_chf": spec.onsite_decision_limit_chf,
+            "contact_due_months": 12,
+            "contact_overdue_months": 36,
+        },
+    )
+    teams = [
+        Team.objects.get_or_create(office=office, name=name)[0] for name in spec.teams
+    ]
+    for username, first, last, role, team, languages in spec.staff_rows():
+        user, _created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@passerelle.example",
+                "password": password,
+            },
+        )
+        profile, _created = StaffProfile.objects.get_or_create(
+            user=user,
+            defaults={
+                "office": office,
+                "team": teams[int(team)] if team else None,
+                "role": role,
+                "languages": languages.split(","),
+            },
+        )
+        staff_role_apply(user, profile.role)
+        role_label = str(StaffRole(profile.role).label)
+        result.logins.append((username, role_label, profile.office.code))
+    return office
+
+
+def _split(total: int) -> list[int]:
+    """`total` by the offices' shares, rounded so that the parts add up."""
+    exact = [total * spec.share / 100 for spec in OFFICES]
+    parts = [int(value) for value in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: parts[i] - exact[i])
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    return parts
+
+
+def _run(
+    office: Office, spec: OfficeSpec, rng: random.Random, pools: Pools, taken: set[str]
+) -> Run:
+    profiles = (
+        StaffProfile.objects.filter(office=office, role__in=list(PORTFOLIO))
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return Run(
+        office=office,
+        spec=spec,
+        rng=rng,
+        pools=pools,
+        taken=taken,
+        contacts=[profile.user for profile in profiles],
+        weights=[PORTFOLIO[profile.role] for profile in profiles],
+    )
+
+
+def demo_site_configure() -> None:
+    """Points Wagtail's default site at SITE_URL, so that pages' full_url is right."""
+    from wagtail.models import Site
+
+    url = urlsplit(settings.SITE_URL)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site and (site.hostname, site.port) != (url.hostname, port):
+        site.hostname, site.port = url.hostname, port
+        site.save()  # save(), not update(): the signal clears Wagtail's root-path cache

@@ -1,0 +1,350 @@
+"""Drawing demo employers with their contact persons, roles and cooperation history.
+
+Faker fills name pools once (`Pools.build`); after that each employer costs a few
+dozen `random` calls and plain model constructors, and a chunk is written in four
+bulk inserts (`chunk_write`). That keeps 100k employers a question of insert speed:
+a PostgreSQL `COPY` writer would replace `chunk_write` only.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils import timezone
+from faker import Faker
+from phonenumber_field.phonenumber import PhoneNumber
+from stdnum.ch import uid as stdnum_uid
+
+from ..models import (
+    ContactPerson,
+    CooperationAssessment,
+    Employer,
+    EmployerRole,
+    LegalForm,
+    Office,
+    PersonFunction,
+    RegisterStatus,
+    RelationshipStatus,
+    SectorGroup,
+    SizeClass,
+)
+from .tables import (
+    CAPABILITIES,
+    FIRST_ASSESSMENT,
+    FORM_PATTERNS,
+    FORMS_PRIVATE,
+    FORMS_PUBLIC,
+    FTE_RANGE,
+    FUNCTIONS,
+    INSURERS,
+    INTENSITIES,
+    LANGS,
+    MAILBOX,
+    OWN_PENSION_FUND,
+    PARTNERSHIP,
+    PUBLIC_ONLY,
+    REASONS,
+    REGISTER_STATUSES,
+    SECOND_LANGUAGE,
+    SECTORS,
+    SIZE_RANK,
+    SIZES,
+    STATUSES,
+    STREETS,
+    TYPES,
+    OfficeSpec,
+    Place,
+)
+
+# Faker's it_CH has phone numbers only (its names and streets fall back to en_US).
+FAKER_LOCALES = {"de": "de_CH", "fr": "fr_CH", "it": "it_IT"}
+STOPPED = RelationshipStatus.STOPPED  # for employers no longer in the register
+SECTOR_SHARES = {group: share for group, (share, _classes) in SECTORS.items()}
+
+
+def uid_build(eight_digits: str) -> str | None:
+    """`12345678` → `CHE-123.456.78x` with its mod-11 check digit; None when the
+    check digit would be 10 (such numbers are never issued)."""
+    check = stdnum_uid.calc_check_digit(eight_digits)
+    if len(check) != 1:
+        return None
+    return stdnum_uid.format(f"CHE{eight_digits}{check}")
+
+
+def _uid_draw(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        uid = uid_build(str(rng.randrange(10_000_000, 100_000_000)))
+        if uid and uid not in taken:
+            taken.add(uid)
+            return uid
+
+
+def _pick(rng: random.Random, weights: dict, column: int | None = None):
+    """A key of `weights`; its values are weights, or tuples read at `column`."""
+    values = list(weights.values())
+    if column is not None:
+        values = [row[column] for row in values]
+    return rng.choices(list(weights), values)[0]
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
+
+
+def _phone(area: str, subscriber: int) -> PhoneNumber:
+    """A Swiss number; building the object skips a ~40 µs string parse per row."""
+    return PhoneNumber(country_code=41, national_number=int(f"{area}{subscriber}"))
+
+
+@dataclass
+class Pools:
+    """First names, last names and streets per language region, drawn from Faker."""
+
+    first_names: dict[str, list[str]] = field(default_factory=dict)
+    last_names: dict[str, list[str]] = field(default_factory=dict)
+    streets: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, seed: int) -> Pools:
+        pools = cls()
+        for lang, locale in FAKER_LOCALES.items():
+            fake = Faker(locale)
+            fake.seed_instance(seed)
+            pools.first_names[lang] = _unique(fake.first_name() for _ in range(800))
+            pools.last_names[lang] = _unique(fake.last_name() for _ in range(1500))
+            drawn = [_street(lang, fake.last_name()) for _ in range(150)]
+            pools.streets[lang] = STREETS[lang] + drawn
+        return pools
+
+
+def _unique(values) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _street(lang: str, name: str) -> str:
+    if lang == "de":
+        return f"{name}{'weg' if len(name) % 3 == 0 else 'strasse'}"
+    if lang == "fr":
+        return f"{('Rue', 'Chemin', 'Avenue')[len(name) % 3]} {name}"
+    return f"Via {name}"
+
+
+class Draft(NamedTuple):
+    employer: Employer
+    persons: list[tuple[ContactPerson, str, bool]]  # person, function, fixed contact
+    history: list[CooperationAssessment]
+
+
+@dataclass
+class Run:
+    """What drawing one office's employers needs, prepared once."""
+
+    office: Office
+    spec: OfficeSpec
+    rng: random.Random
+    pools: Pools
+    taken: set[str]  # UIDs in use anywhere in the deployment
+    contacts: list  # staff users who can be fixed contacts
+    weights: list[int]  # how often each of them is
+    places: list[Place] = field(init=False)
+    today: date = field(default_factory=timezone.localdate)
+
+    def __post_init__(self) -> None:
+        self.places = self.spec.place_list()
+
+
+def employer_draw(run: Run) -> Draft:
+    """One employer of `run.office` with its people and history, not yet saved."""
+    rng, place = run.rng, run.rng.choice(run.places)
+    lang, size = place.language, _pick(rng, SIZES)
+    rank = SIZE_RANK[size]
+    sector = _pick(rng, SECTOR_SHARES)
+    noga, trades = rng.choice(SECTORS[sector][1])
+    forms = FORMS_PUBLIC if sector == SectorGroup.PUBLIC else FORMS_PRIVATE
+    form = LegalForm.PUBLIC if noga in PUBLIC_ONLY else _pick(rng, forms, rank)
+    name, stem = _company_name(run, lang, trades[lang], form, place)
+    domain = f"{_slug(stem)}.ch"
+    register = _pick(rng, REGISTER_STATUSES)
+    status = _pick(rng, STATUSES) if register == RegisterStatus.ACTIVE else STOPPED
+    coop = _pick(rng, TYPES)
+    fixed = rng.choices(run.contacts, run.weights)[0] if run.contacts else None
+    deputies = [user for user in run.contacts if user != fixed]
+    main_line = rng.randrange(200, 1000) * 10_000
+    employer = Employer(
+        office=run.office,
+        legal_name=name,
+        uid=_uid_draw(rng, run.taken),
+        legal_form=form,
+        register_status=register,
+        street=f"{rng.choice(run.pools.streets[lang])} {rng.randint(1, 120)}",
+        postcode=place.postcode,
+        municipality=place.municipality,
+        canton=run.spec.canton,
+        phone=_phone(place.area_code, main_line),
+        email=f"{MAILBOX[lang]}@{domain}",
+        website=f"https://www.{domain}" if rng.random() < 0.6 + rank / 10 else "",
+        noga_code=noga,
+        sector_group=sector,
+        fte=_fte(rng, size),
+        size_class=size,
+        language_region=lang,
+        multi_canton=rng.random() < (0.02, 0.03, 0.10, 0.40)[rank],
+        company_language="en" if rng.random() < (0, 0, 0.03, 0.2)[rank] else lang,
+        daily_sickness_insurer=_maybe(rng, 0.85, INSURERS["insurer", lang]),
+        pension_fund=_pension_fund(rng, lang, rank, stem),
+        relationship_status=status,
+        cooperation_type=coop,
+        intensity=_pick(rng, INTENSITIES[coop]),
+        fixed_contact=fixed,
+        deputy_contact=rng.choice(deputies)
+        if deputies and rng.random() < 0.4
+        else None,
+        **{key: rng.random() < odds[rank] for key, odds in CAPABILITIES.items()},
+    )
+    persons = _persons(run, employer, domain, rank, place, main_line)
+    return Draft(employer, persons, _history(run, employer))
+
+
+def _company_name(
+    run: Run, lang: str, trade: str, form: str, place: Place
+) -> tuple[str, str]:
+    """(legal name, name without the legal form) in the employer's language."""
+    rng, last_names = run.rng, run.pools.last_names[lang]
+    last, other = rng.choice(last_names), rng.choice(last_names)
+    if "{m}" in trade:
+        base = re.sub(r"\bde ([AEIOUYÉÈ])", r"d'\1", trade.format(m=place.municipality))
+    elif form == LegalForm.SOLE:
+        base = f"{trade} {rng.choice(run.pools.first_names[lang])} {last}"
+    elif form == LegalForm.PARTNERSHIP:
+        base = rng.choice([f"{last} & {other}", f"{last} {PARTNERSHIP[lang]}"])
+    else:
+        patterns = [f"{trade} {last}", f"{last} {trade}", f"{last} & {other}", last]
+        base = rng.choices(patterns, (35, 30, 10, 25))[0]
+    pattern = FORM_PATTERNS.get(form, ("{}", "{}", "{}"))[LANGS.index(lang)]
+    return pattern.format(base), base
+
+
+def _fte(rng: random.Random, size: str) -> Decimal:
+    if size == SizeClass.LARGE:
+        value = min(250 * math.exp(rng.expovariate(1.3)), 15_000)
+    else:
+        low, high = FTE_RANGE[size]
+        value = low + (high - low) * rng.random() ** 1.5  # more small than big
+    return Decimal(f"{value:.1f}")
+
+
+def _maybe(rng: random.Random, odds: float, choices: list[str]) -> str:
+    return rng.choice(choices) if rng.random() < odds else ""
+
+
+def _pension_fund(rng: random.Random, lang: str, rank: int, stem: str) -> str:
+    if rank == 3 and rng.random() < 0.5:  # large employers often run their own
+        return OWN_PENSION_FUND[lang].format(stem)[:200]
+    return _maybe(rng, 0.9, INSURERS["pension", lang])
+
+
+def _persons(
+    run: Run, employer: Employer, domain: str, rank: int, place: Place, line: int
+) -> list[tuple[ContactPerson, str, bool]]:
+    """3–7 people: the CEO first, then functions typical of the employer's size."""
+    rng, lang = run.rng, employer.language_region
+    count = rng.choices((3, 4, 5, 6, 7), (15, 20, 30, 20, 15))[0]
+    functions = [PersonFunction.CEO]
+    functions += [_pick(rng, FUNCTIONS, rank) for _ in range(count - 1)]
+    fixed = _fixed_person(functions) if rng.random() < 0.85 else None
+    persons, mailboxes = [], set()
+    for index, function in enumerate(functions):
+        first = rng.choice(run.pools.first_names[lang])
+        last = rng.choice(run.pools.last_names[lang])
+        mailbox = f"{_slug(first)}.{_slug(last)}"
+        if mailbox in mailboxes:
+            mailbox = f"{mailbox}{index}"
+        mailboxes.add(mailbox)
+        languages = [lang]
+        if rng.random() < 0.15:
+            languages.append(SECOND_LANGUAGE[lang])
+        if employer.company_language == "en":
+            languages.append("en")
+        mobile = _phone(f"7{rng.choice('56789')}", rng.randrange(2_000_000, 10**7))
+        person = ContactPerson(
+            office=run.office,
+            first_name=first,
+            last_name=last,
+            email=f"{mailbox}@{domain}",
+            phone=_phone(place.area_code, line + rng.randrange(1, 100)),
+            mobile=mobile if rng.random() < 0.5 else "",
+            languages=languages,
+        )
+        persons.append((person, function, index == fixed))
+    return persons
+
+
+def _fixed_person(functions: list[str]) -> int:
+    """The employer's contact for the IV: HR first, then a disability manager."""
+    for wanted in (PersonFunction.HR, PersonFunction.DISABILITY_MANAGER):
+        if wanted in functions:
+            return functions.index(wanted)
+    return 0
+
+
+def _history(run: Run, employer: Employer) -> list[CooperationAssessment]:
+    """1–3 dated assessments; the latest is the employer's current type/intensity."""
+    rng, lang = run.rng, run.spec.language
+    states = [(employer.cooperation_type, employer.intensity)]
+    for _ in range(rng.choices((0, 1, 2), (50, 35, 15))[0]):
+        earlier = _pick(rng, TYPES)
+        states.append((earlier, _pick(rng, INTENSITIES[earlier])))
+    day = run.today - timedelta(days=rng.randrange(0, 700))
+    history = []
+    for index, (kind, intensity) in enumerate(states):
+        reason = rng.choice(REASONS[lang, kind])
+        if index == len(states) - 1:
+            reason = FIRST_ASSESSMENT[lang] + reason
+        history.append(
+            CooperationAssessment(
+                employer=employer,
+                valid_from=day,
+                cooperation_type=kind,
+                intensity=intensity,
+                reason=reason,
+                recorded_by=employer.fixed_contact,
+            )
+        )
+        day -= timedelta(days=rng.randrange(120, 720))
+    return history
+
+
+def chunk_write(drafts: list[Draft], counts: dict[str, int]) -> None:
+    """Four bulk inserts. Primary keys come back (PostgreSQL, SQLite ≥ 3.35), so
+    roles and history can point at the rows just written."""
+    Employer.objects.bulk_create([draft.employer for draft in drafts])
+    people = [person for draft in drafts for person, _f, _x in draft.persons]
+    ContactPerson.objects.bulk_create(people)
+    roles = [
+        EmployerRole(
+            employer=draft.employer,
+            person=person,
+            function=function,
+            is_fixed_contact=is_fixed,
+        )
+        for draft in drafts
+        for person, function, is_fixed in draft.persons
+    ]
+    EmployerRole.objects.bulk_create(roles)
+    history = [entry for draft in drafts for entry in draft.history]
+    CooperationAssessment.objects.bulk_create(history)
+    for key, written in (
+        ("employers", drafts),
+        ("contact_persons", people),
+        ("roles", roles),
+        ("assessments", history),
+    ):
+        counts[key] = counts.get(key, 0) + len(written)
