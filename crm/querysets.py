@@ -55,3 +55,35 @@ class ContactPersonQuerySet(models.QuerySet):
             return self.all()
         office_id = user_office_id(user)
         return self.none() if office_id is None else self.for_office(office_id)
+
+
+class ContactQuerySet(models.QuerySet):
+    """Contacts belong to the office of the staff member who logged them: with a
+    shared employer, each office sees only its own."""
+
+    def for_office(self, office_id: int) -> ContactQuerySet:
+        return self.filter(office_id=office_id)
+
+    def visible_to(self, user) -> ContactQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)
+
+
+class FollowUpQuerySet(models.QuerySet):
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(done_at__isnull=True)
+
+    def for_office(self, office_id: int) -> FollowUpQuerySet:
+        return self.filter(office_id=office_id)
+
+    def visible_to(self, user) -> FollowUpQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)

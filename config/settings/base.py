@@ -8,6 +8,7 @@ tuning knobs with safe defaults.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -219,6 +220,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.heartbeat_task",
         "schedule": 60.0,
     },
+    "follow-up-digest": {
+        "task": "crm.tasks.follow_up_digest_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # --- Security (tightened further in production.py) --------------------------------------
@@ -237,5 +242,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
+        # Wagtail's reference-index task logs two lines per saved object.
+        "django_tasks": {"level": "WARNING"},
     },
 }

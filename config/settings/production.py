@@ -32,4 +32,6 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SESSION_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing of ours is framed; Wagtail's preview views set SAMEORIGIN on their own
+# responses (xframe_options_sameorigin_override), so the live preview keeps working.
+X_FRAME_OPTIONS = "DENY"

@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": env("SQLITE_TEST_DB", default=str(VAR_DIR / "test.sqlite3"))
     }
+
+# WhiteNoise warns about a missing static root; collectstatic fills it later.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

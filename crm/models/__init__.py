@@ -1,6 +1,7 @@
 from .choices import (
     Canton,
     CompanyLanguage,
+    ContactStatus,
     CooperationType,
     Intensity,
     Language,
@@ -13,18 +14,37 @@ from .choices import (
     SizeClass,
     StaffRole,
 )
+from .contact import (
+    QUALITY_MARK_NAMES,
+    QUALITY_MARKS,
+    Channel,
+    Contact,
+    ContactQualityRating,
+    FollowUp,
+    InitiatedBy,
+    StartingPoint,
+    Topic,
+)
 from .employer import CooperationAssessment, Employer
 from .office import Office, StaffProfile, Team
 from .person import ContactPerson, EmployerRole
 
 __all__ = [
+    "QUALITY_MARKS",
+    "QUALITY_MARK_NAMES",
     "Canton",
+    "Channel",
     "CompanyLanguage",
+    "Contact",
     "ContactPerson",
+    "ContactQualityRating",
+    "ContactStatus",
     "CooperationAssessment",
     "CooperationType",
     "Employer",
     "EmployerRole",
+    "FollowUp",
+    "InitiatedBy",
     "Intensity",
     "Language",
     "LanguageRegion",
@@ -37,5 +57,7 @@ __all__ = [
     "SizeClass",
     "StaffProfile",
     "StaffRole",
+    "StartingPoint",
     "Team",
+    "Topic",
 ]

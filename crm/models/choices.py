@@ -114,6 +114,16 @@ class RelationshipStatus(models.TextChoices):
         return [cls.NEW, cls.ACTIVE, cls.REACTIVATION]
 
 
+class ContactStatus(models.TextChoices):
+    """Where a portfolio employer stands with the office's case-independent contact rule
+    (e.g. due after 12 months, overdue after 36: "never more than 3 years without one").
+    """
+
+    OK = "ok", _("up to date")
+    DUE = "due", _("contact due")
+    OVERDUE = "overdue", _("contact overdue")
+
+
 class CooperationType(models.TextChoices):
     A = "A", _("A – innovation-oriented")
     B = "B", _("B – coordination-oriented")

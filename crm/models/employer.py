@@ -1,9 +1,11 @@
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
@@ -13,6 +15,7 @@ from ..validators import validate_uid
 from .choices import (
     Canton,
     CompanyLanguage,
+    ContactStatus,
     CooperationType,
     Intensity,
     LanguageRegion,
@@ -153,6 +156,29 @@ class Employer(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Derived from contacts by crm.services.contacts.employer_contact_stats_refresh;
+    # never edited by hand.
+    last_contact_on = models.DateField(
+        _("last contact"), null=True, blank=True, editable=False
+    )
+    last_case_independent_contact_on = models.DateField(
+        _("last case-independent contact"), null=True, blank=True, editable=False
+    )
+    quality_score = models.DecimalField(
+        _("contact-quality score"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Mean of the contact-quality ratings, recent ones weigh more."),
+    )
+    contact_due_on = models.DateField(
+        _("case-independent contact due on"), null=True, blank=True, editable=False
+    )
+    contact_overdue_on = models.DateField(
+        _("case-independent contact overdue on"), null=True, blank=True, editable=False
+    )
 
     objects = EmployerQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -173,10 +199,34 @@ class Employer(models.Model):
             models.Index(fields=["office", "cooperation_type"]),
             models.Index(fields=["fixed_contact"]),
             models.Index(fields=["postcode"]),
+            models.Index(
+                fields=["office", "contact_due_on"], name="employer_contact_due_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.legal_name
+
+    def contact_status_on(self, day: date) -> str:
+        """ContactStatus of the case-independent contact rule on `day`.
+
+        Empty outside the portfolio (relationship status new, active, reactivation).
+        A portfolio employer whose dates were never worked out has no case-independent
+        contact on record, so it is due.
+        """
+        if self.relationship_status not in RelationshipStatus.portfolio():
+            return ""
+        if self.contact_due_on is None:
+            return ContactStatus.DUE
+        if self.contact_overdue_on is not None and day >= self.contact_overdue_on:
+            return ContactStatus.OVERDUE
+        if day >= self.contact_due_on:
+            return ContactStatus.DUE
+        return ContactStatus.OK
+
+    @property
+    def contact_status(self) -> str:
+        return self.contact_status_on(timezone.localdate())
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}

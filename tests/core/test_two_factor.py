@@ -12,9 +12,11 @@ def current_code(device: TOTPDevice) -> str:
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_superuser(
-        "boss", "b@x.ch", "pw-long-enough"
-    )
+    from wagtail.users.models import UserProfile
+
+    user = django_user_model.objects.create_superuser("boss", "b@x.ch", "pw-long-enough")
+    UserProfile.objects.create(user=user, preferred_language="en")  # reads English
+    return user
 
 
 def test_without_a_device_the_admin_opens_directly(client, staff):

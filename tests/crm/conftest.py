@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from wagtail.users.models import UserProfile
+
 from crm.models import Employer, Office, StaffProfile, StaffRole
 from crm.roles import staff_role_apply
 
@@ -32,6 +34,8 @@ def make_staff(office: Office, username: str, role: str = StaffRole.INTEGRATION)
     )
     StaffProfile.objects.create(user=user, office=office, role=role)
     staff_role_apply(user, role)
+    # These tests read the admin in English; the default (and the office's) is German.
+    UserProfile.objects.create(user=user, preferred_language="en")
     return user
 
 
@@ -75,3 +79,4 @@ def be_employer(office_be):
 @pytest.fixture
 def vd_employer(office_vd):
     return make_employer(office_vd, "Horlogerie Vaudoise SA", VALID_UIDS[1])
+

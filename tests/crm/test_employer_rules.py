@@ -62,10 +62,11 @@ def test_rule_messages_are_translated(be_employer, be_staff, language, text):
     be_employer.fixed_contact = be_staff
     be_employer.deputy_contact = be_staff
 
-    with translation.override(language), pytest.raises(ValidationError) as error:
-        be_employer.full_clean()
+    with translation.override(language):
+        with pytest.raises(ValidationError) as error:
+            be_employer.full_clean()
 
-    assert text in error.value.message_dict["deputy_contact"][0]
+        assert text in error.value.message_dict["deputy_contact"][0]
 
 
 def test_invalid_uid_in_the_form_names_the_rule_and_keeps_the_input(

@@ -1,0 +1,365 @@
+"""Reads used by more than one caller: the employer timeline, dashboards, due lists.
+
+The timeline is built from *sources*. Each source turns one kind of record (contacts
+now; events, mailings, placements and requests later) into `TimelineItem`s. A later
+issue adds its items to the employer page by registering one more source with
+`timeline_source_register` (from its AppConfig.ready(), so that it is registered
+before the first request); nothing else changes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    QUALITY_MARK_NAMES,
+    Contact,
+    ContactQualityRating,
+    ContactStatus,
+    Employer,
+    FollowUp,
+    Office,
+    RelationshipStatus,
+    Topic,
+)
+from .quality import MarkScore, quality_profile
+from .querysets import sees_all_offices, user_office_id
+
+CASE_RELATED_PERMISSION = "crm.view_case_related"
+
+# --- Timeline -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    case_related: bool | None = None  # None: both
+    channel: str = ""  # a Channel value; "" for all
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of an employer's timeline, whatever it came from."""
+
+    kind: str  # "contact"; later "event", "mailing", "placement", "request"
+    kind_label: str
+    occurred_on: date
+    recorded_at: datetime  # orders items of the same day
+    title: str
+    icon: str = "comment"
+    case_related: bool | None = None
+    channel: str = ""
+    channel_label: str = ""
+    staff_name: str = ""
+    people: tuple[str, ...] = ()
+    details: tuple[tuple[str, str], ...] = ()  # (label, text) pairs, shown in order
+    restricted: bool = False  # details withheld: case-related, no permission
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> tuple[date, datetime]:
+        return (self.occurred_on, self.recorded_at)
+
+
+class TimelineSource(Protocol):
+    """One kind of timeline item.
+
+    `queryset` returns the employer's records for the office (None: all offices),
+    newest first by (date, recorded time), with what `item` needs already joined or
+    prefetched; or None when the filters exclude this kind altogether (e.g. mailings
+    are never case-related). `item` must not query the database.
+    """
+
+    kind: str
+
+    def queryset(
+        self, employer: Employer, *, office_id: int | None, filters: TimelineFilters
+    ) -> QuerySet | None: ...
+
+    def sort_key(self, obj: Any) -> tuple[date, datetime]: ...
+
+    def item(self, obj: Any, *, may_see_case_related: bool) -> TimelineItem: ...
+
+
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def timeline_source_register(source: TimelineSource) -> TimelineSource:
+    TIMELINE_SOURCES.append(source)
+    return source
+
+
+class ContactTimelineSource:
+    kind = "contact"
+
+    def queryset(
+        self, employer: Employer, *, office_id: int | None, filters: TimelineFilters
+    ) -> QuerySet:
+        contacts = Contact.objects.filter(employer=employer)
+        if office_id is not None:
+            contacts = contacts.filter(office_id=office_id)
+        if filters.case_related is not None:
+            contacts = contacts.filter(case_related=filters.case_related)
+        if filters.channel:
+            contacts = contacts.filter(channel=filters.channel)
+        return (
+            contacts.select_related("staff", "rating")
+            .prefetch_related(
+                "participants",
+                "staff_participants",
+                Prefetch("follow_ups", FollowUp.objects.select_related("assignee")),
+            )
+            .order_by("-occurred_on", "-created_at", "-pk")
+        )
+
+    def sort_key(self, contact: Contact) -> tuple[date, datetime]:
+        return (contact.occurred_on, contact.created_at)
+
+    def item(self, contact: Contact, *, may_see_case_related: bool) -> TimelineItem:
+        restricted = contact.case_related and not may_see_case_related
+        details: list[tuple[str, str]] = []
+        if contact.initiated_by:
+            details.append((_("Initiated by"), contact.get_initiated_by_display()))
+        if contact.starting_point:
+            details.append((_("Starting point"), contact.get_starting_point_display()))
+        if contact.topics:
+            labels = dict(Topic.choices)
+            topics = ", ".join(str(labels.get(key, key)) for key in contact.topics)
+            details.append((_("Topics"), topics))
+        if not restricted:
+            if contact.outcome:
+                details.append((_("Outcome"), contact.outcome))
+            if contact.notes:
+                details.append((_("Notes"), contact.notes))
+        rating = getattr(contact, "rating", None)
+        if rating is not None and rating.mean is not None:
+            mean = number_format(round(rating.mean, 1), 1)
+            details.append((_("Contact quality"), f"{mean} / 5"))
+        for follow_up in contact.follow_ups.all():
+            details.append(
+                (
+                    _("Next appointment"),
+                    f"{date_format(follow_up.due_on, 'SHORT_DATE_FORMAT')} – "
+                    f"{_user_name(follow_up.assignee)}"
+                    + (f": {follow_up.note}" if follow_up.note else ""),
+                )
+            )
+        people = [str(person) for person in contact.participants.all()]
+        people += [_user_name(user) for user in contact.staff_participants.all()]
+        return TimelineItem(
+            kind=self.kind,
+            kind_label=str(_("Contact")),
+            occurred_on=contact.occurred_on,
+            recorded_at=contact.created_at,
+            title=contact.get_channel_display(),
+            icon="comment",
+            case_related=contact.case_related,
+            channel=contact.channel,
+            channel_label=contact.get_channel_display(),
+            staff_name=_user_name(contact.staff),
+            people=tuple(people),
+            details=tuple((str(label), str(text)) for label, text in details),
+            restricted=restricted,
+        )
+
+
+timeline_source_register(ContactTimelineSource())
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def employer_timeline(
+    employer: Employer,
+    *,
+    user: AbstractBaseUser,
+    case_related: bool | None = None,
+    channel: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    sources: Sequence[TimelineSource] | None = None,
+) -> TimelinePage:
+    """Everything that happened with `employer` that `user` may see, newest first.
+
+    Office scoping: a staff member sees their office's items; superusers see all.
+    Case-related details are withheld without `crm.view_case_related`.
+
+    Queries: per source one COUNT and one SELECT (plus its prefetches), whatever
+    the page or the number of items. Each source delivers its first `page × per_page`
+    rows; the sources are merged by date and the page is cut from the merge.
+    """
+    office_id = _timeline_office_id(user)
+    filters = TimelineFilters(case_related=case_related, channel=channel or "")
+    querysets = []
+    if office_id is not False:
+        for source in TIMELINE_SOURCES if sources is None else sources:
+            queryset = source.queryset(employer, office_id=office_id, filters=filters)
+            if queryset is not None:
+                querysets.append((source, queryset))
+    total = sum(queryset.count() for _source, queryset in querysets)
+    number = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    end = number * per_page
+    streams = [
+        [(source.sort_key(obj), index, source, obj) for obj in queryset[:end]]
+        for index, (source, queryset) in enumerate(querysets)
+    ]
+    merged = list(heapq.merge(*streams, key=lambda row: row[0], reverse=True))
+    may_see = user.has_perm(CASE_RELATED_PERMISSION)
+    items = [
+        source.item(obj, may_see_case_related=may_see)
+        for _key, _index, source, obj in merged[end - per_page : end]
+    ]
+    return TimelinePage(items=items, number=number, per_page=per_page, total=total)
+
+
+def _timeline_office_id(user: AbstractBaseUser) -> int | None | bool:
+    """None: every office; False: nothing (no office); else the user's office."""
+    if sees_all_offices(user):
+        return None
+    office_id = user_office_id(user)
+    return False if office_id is None else office_id
+
+
+def _user_name(user: AbstractBaseUser) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+# --- Employer page ------------------------------------------------------------
+
+
+def employer_quality_profile(
+    employer: Employer, *, today: date | None = None
+) -> list[MarkScore]:
+    """The eight marks, each the recency-weighted mean of the employer's ratings
+    (all offices, like `Employer.quality_score`). One query."""
+    rows = ContactQualityRating.objects.filter(contact__employer=employer).values_list(
+        "contact__occurred_on", *QUALITY_MARK_NAMES
+    )
+    ratings = [
+        (row[0], dict(zip(QUALITY_MARK_NAMES, row[1:], strict=True))) for row in rows
+    ]
+    return quality_profile(ratings, today or timezone.localdate())
+
+
+def employer_open_follow_ups(
+    employer: Employer, *, user: AbstractBaseUser
+) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.visible_to(user)
+        .open()
+        .filter(employer=employer)
+        .select_related("assignee")
+        .order_by("due_on", "pk")
+    )
+
+
+# --- Due / overdue for a case-independent contact -----------------------------
+
+
+def employers_due_for_contact(
+    office: Office | int | None, *, today: date | None = None
+) -> QuerySet[Employer]:
+    """Portfolio employers led by `office` (None: all offices) whose case-independent
+    contact is due or overdue on `today`, most overdue first, annotated with
+    `contact_state` ("due" / "overdue").
+
+    Shared employers count for their lead office only, which keeps the relationship.
+    """
+    today = today or timezone.localdate()
+    employers = Employer.objects.filter(
+        relationship_status__in=RelationshipStatus.portfolio()
+    ).filter(Q(contact_due_on__lte=today) | Q(contact_due_on__isnull=True))
+    if office is not None:
+        employers = employers.filter(office=office)
+    return employers.annotate(
+        contact_state=Case(
+            When(contact_overdue_on__lte=today, then=Value(ContactStatus.OVERDUE)),
+            default=Value(ContactStatus.DUE),
+            output_field=CharField(),
+        )
+    ).order_by("contact_due_on", "legal_name")
+
+
+# --- Dashboard ----------------------------------------------------------------
+
+
+def dashboard_follow_ups(
+    user: AbstractBaseUser,
+    *,
+    today: date | None = None,
+    horizon_days: int = 7,
+    limit: int = 10,
+) -> list[FollowUp]:
+    """The user's open follow-ups due within `horizon_days`, overdue ones first."""
+    today = today or timezone.localdate()
+    return list(
+        FollowUp.objects.open()
+        .filter(assignee=user, due_on__lte=today + timedelta(days=horizon_days))
+        .select_related("employer")
+        .order_by("due_on", "pk")[:limit]
+    )
+
+
+def dashboard_employers_due(
+    user: AbstractBaseUser, *, today: date | None = None, limit: int = 10
+) -> tuple[list[Employer], int]:
+    """Employers of the user's office due or overdue for a case-independent contact,
+    and how many there are in all. Superusers without an office see every office."""
+    office_id = user_office_id(user)
+    if office_id is None and not sees_all_offices(user):
+        return [], 0
+    employers = employers_due_for_contact(office_id, today=today).select_related(
+        "fixed_contact"
+    )
+    return list(employers[:limit]), employers.count()
+
+
+def dashboard_team_contacts(
+    user: AbstractBaseUser, *, limit: int = 10
+) -> list[Contact]:
+    """The latest contacts of the user's team (their office if they have no team)."""
+    profile = getattr(user, "staff_profile", None)
+    contacts = Contact.objects.visible_to(user)
+    if profile is not None and profile.team_id is not None:
+        contacts = contacts.filter(staff__staff_profile__team_id=profile.team_id)
+    return list(
+        contacts.select_related("employer", "staff").order_by(
+            "-occurred_on", "-created_at", "-pk"
+        )[:limit]
+    )
