@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
-    """Cross-cutting plumbing: health check, worker heartbeat, two-factor, benchmarks."""
+    """Cross-cutting plumbing: health check, worker heartbeat, 2FA, benchmarks."""
 
     name = "core"
     verbose_name = _("System")

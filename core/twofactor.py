@@ -16,7 +16,9 @@ class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code from your authenticator app"),
         max_length=8,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )
 
 

@@ -25,7 +25,9 @@ class EmployerForm(WagtailAdminModelForm):
         label=_("Reason for the cooperation type / intensity"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when the type or intensity changes; kept in the history."),
+        help_text=_(
+            "Required when the type or intensity changes; kept in the history."
+        ),
     )
 
     def __init__(self, *args, for_user=None, **kwargs):
@@ -65,9 +67,10 @@ class EmployerForm(WagtailAdminModelForm):
         existing = Employer.objects.filter(uid=uid).exclude(pk=self.instance.pk).first()
         if existing is not None:
             user = self.for_user
-            if user is not None and Employer.objects.visible_to(user).filter(
-                pk=existing.pk
-            ).exists():
+            if (
+                user is not None
+                and Employer.objects.visible_to(user).filter(pk=existing.pk).exists()
+            ):
                 url = reverse("wagtailsnippets_crm_employer:edit", args=[existing.pk])
                 raise ValidationError(
                     format_html(

@@ -98,7 +98,7 @@ TEMPLATES = [
     },
 ]
 
-# --- Database -----------------------------------------------------------------
+# --- Database ------------------------------------------------------------------------
 # SQLite by default (zero set-up); WAL lets the web process and the worker write
 # side by side, IMMEDIATE transactions avoid "database is locked" on upgrade.
 DATABASES = {
@@ -119,14 +119,17 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Authentication -----------------------------------------------------------
+# --- Authentication ------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username/IP before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation."
+        "UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -144,7 +147,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_VERBOSE = False
 
-# --- Internationalisation -------------------------------------------------------
+# --- Internationalisation ------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [
     ("de", _("German")),
@@ -161,7 +164,7 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 PHONENUMBER_DEFAULT_REGION = "CH"
 
-# --- Static and media ------------------------------------------------------------
+# --- Static and media ----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -174,7 +177,7 @@ STORAGES = {
     },
 }
 
-# --- Wagtail -----------------------------------------------------------------------
+# --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Passerelle"
 WAGTAILADMIN_LOGIN_URL = "wagtailadmin_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -187,7 +190,7 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Passerelle <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Celery ----------------------------------------------------------------------------
+# --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_FILESYSTEM_DIR = Path(
     env("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "broker"))
@@ -226,7 +229,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Security (tightened further in production.py) --------------------------------------
+# --- Security (tightened further in production.py) -----------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # a working day
 CSRF_COOKIE_HTTPONLY = True

@@ -1,4 +1,4 @@
-"""Local development: `make run`. SQLite and the embedded broker unless told otherwise."""
+"""Local development (`make run`): SQLite and the embedded broker by default."""
 
 from .base import *  # noqa: F403
 

@@ -8,8 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.panels import TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.log_actions import log
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
@@ -54,7 +59,9 @@ from .scoping import (
 def _office_staff_for_request(request):
     if request is None:
         return office_staff(None)
-    return office_staff(None if request.user.is_superuser else user_office_id(request.user))
+    return office_staff(
+        None if request.user.is_superuser else user_office_id(request.user)
+    )
 
 
 class EmployerFilterSet(WagtailFilterSet):
@@ -101,7 +108,7 @@ class EmployerIndexView(_SCOPED_EMPLOYER["index_view_class"]):
         return super().get_base_queryset().select_related("fixed_contact")
 
     def search_queryset(self, queryset):
-        """Also finds `123456789` or `CHE123456789` in a UID stored as CHE-123.456.789."""
+        """Also finds `123456789` or `CHE123456789` in a stored CHE-123.456.789."""
         if not self.is_searching:
             return queryset
         found = super().search_queryset(queryset)
@@ -247,7 +254,9 @@ class EmployerViewSet(SnippetViewSet):
                         [
                             FieldPanel("legal_name"),
                             FieldPanel("other_names"),
-                            FieldRowPanel([FieldPanel("uid"), FieldPanel("legal_form")]),
+                            FieldRowPanel(
+                                [FieldPanel("uid"), FieldPanel("legal_form")]
+                            ),
                             FieldPanel("register_status"),
                         ],
                         heading=_("Identity"),
@@ -322,7 +331,7 @@ class EmployerViewSet(SnippetViewSet):
     )
 
 
-# --- Contact persons and roles ------------------------------------------------------------
+# --- Contact persons and roles -------------------------------------------------------
 
 
 class ContactPersonFilterSet(WagtailFilterSet):
@@ -363,7 +372,9 @@ class ContactPersonViewSet(SnippetViewSet):
     edit_handler = ObjectList(
         [
             FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
-            FieldRowPanel([FieldPanel("email"), FieldPanel("phone"), FieldPanel("mobile")]),
+            FieldRowPanel(
+                [FieldPanel("email"), FieldPanel("phone"), FieldPanel("mobile")]
+            ),
             FieldPanel("languages"),
             FieldPanel("is_active"),
             FieldPanel("office"),
@@ -435,7 +446,7 @@ class CRMGroup(SnippetViewSetGroup):
     items = (EmployerViewSet, ContactPersonViewSet, EmployerRoleViewSet)
 
 
-# --- Offices and staff (system administrators) ---------------------------------------------
+# --- Offices and staff (system administrators) ---------------------------------------
 
 
 class StaffProfileSaveMixin:
@@ -499,4 +510,3 @@ class CRMDeleteBulkAction(ScopedDeleteBulkAction):
 
 
 hooks.register("register_bulk_action", CRMDeleteBulkAction, order=100)
-

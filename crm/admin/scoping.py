@@ -23,7 +23,11 @@ class OfficeScopedViewMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        if not scoped_queryset(self.model, self.request.user).filter(pk=obj.pk).exists():
+        if (
+            not scoped_queryset(self.model, self.request.user)
+            .filter(pk=obj.pk)
+            .exists()
+        ):
             raise Http404
         return obj
 

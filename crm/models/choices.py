@@ -1,4 +1,4 @@
-"""Enumerations from the study (employer-cooperation-study.md §1, §7), one place each."""
+"""Enumerations from the study (employer-cooperation-study.md §1, §7), each once."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

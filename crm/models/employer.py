@@ -50,7 +50,9 @@ class Employer(models.Model):
     # Identity
     legal_name = models.CharField(_("legal name"), max_length=255)
     other_names = models.TextField(
-        _("other names"), blank=True, help_text=_("Brands and former names, one a line.")
+        _("other names"),
+        blank=True,
+        help_text=_("Brands and former names, one a line."),
     )
     uid = models.CharField(
         _("UID"),
@@ -80,7 +82,10 @@ class Employer(models.Model):
     website = models.URLField(_("website"), blank=True)
     # Segmentation
     noga_code = models.CharField(
-        _("NOGA 2008 code"), max_length=7, blank=True, help_text=_("e.g. 62.01 or 620100")
+        _("NOGA 2008 code"),
+        max_length=7,
+        blank=True,
+        help_text=_("e.g. 62.01 or 620100"),
     )
     sector_group = models.CharField(
         _("sector group"), max_length=20, choices=SectorGroup.choices, blank=True
@@ -107,13 +112,17 @@ class Employer(models.Model):
     has_health_management = models.BooleanField(
         _("workplace health management"), default=False
     )
-    has_case_management = models.BooleanField(_("in-house case management"), default=False)
+    has_case_management = models.BooleanField(
+        _("in-house case management"), default=False
+    )
     has_job_coaching = models.BooleanField(_("in-house job coaching"), default=False)
     daily_sickness_insurer = models.CharField(
         _("daily-sickness insurer"), max_length=200, blank=True
     )
     pension_fund = models.CharField(_("pension fund"), max_length=200, blank=True)
-    can_offer_adapted_work = models.BooleanField(_("can offer adapted work"), default=False)
+    can_offer_adapted_work = models.BooleanField(
+        _("can offer adapted work"), default=False
+    )
     occupations = models.TextField(
         _("occupations and fields"), blank=True, help_text=_("One a line.")
     )
@@ -247,10 +256,7 @@ class Employer(models.Model):
                         "given": SizeClass(self.size_class).label,
                     },
                 )
-        if (
-            self.deputy_contact_id
-            and self.deputy_contact_id == self.fixed_contact_id
-        ):
+        if self.deputy_contact_id and self.deputy_contact_id == self.fixed_contact_id:
             errors["deputy_contact"] = ValidationError(
                 _("The deputy cannot be the fixed contact person."),
                 code="deputy_is_fixed",
@@ -292,7 +298,8 @@ class CooperationAssessment(models.Model):
         blank=True,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # A default, not auto_now_add, so that imports and the demo keep historical dates.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("cooperation assessment")
@@ -301,4 +308,5 @@ class CooperationAssessment(models.Model):
         indexes = [models.Index(fields=["employer", "-valid_from"])]
 
     def __str__(self) -> str:
-        return f"{self.employer} {self.cooperation_type}/{self.intensity} {self.valid_from}"
+        kind = f"{self.cooperation_type}/{self.intensity}"
+        return f"{self.employer} {kind} {self.valid_from}"

@@ -51,7 +51,9 @@ class Office(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(contact_overdue_months__gte=models.F("contact_due_months")),
+                condition=models.Q(
+                    contact_overdue_months__gte=models.F("contact_due_months")
+                ),
                 name="office_overdue_after_due",
                 violation_error_message=_(
                     "A contact cannot be overdue before it is due."
@@ -112,7 +114,8 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.office.code})"
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} ({self.office.code})"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

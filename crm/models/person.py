@@ -58,7 +58,10 @@ class EmployerRole(models.Model):
     """What a contact person is at one employer, and whether the IV's contact there."""
 
     employer = models.ForeignKey(
-        Employer, verbose_name=_("employer"), on_delete=models.CASCADE, related_name="roles"
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.CASCADE,
+        related_name="roles",
     )
     person = models.ForeignKey(
         ContactPerson,
@@ -69,9 +72,7 @@ class EmployerRole(models.Model):
     function = models.CharField(
         _("function"), max_length=20, choices=PersonFunction.choices
     )
-    is_fixed_contact = models.BooleanField(
-        _("fixed contact for the IV"), default=False
-    )
+    is_fixed_contact = models.BooleanField(_("fixed contact for the IV"), default=False)
 
     history = HistoricalRecords()
 

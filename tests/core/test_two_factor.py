@@ -7,14 +7,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def current_code(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:06d}"
 
 
 @pytest.fixture
 def staff(django_user_model):
     from wagtail.users.models import UserProfile
 
-    user = django_user_model.objects.create_superuser("boss", "b@x.ch", "pw-long-enough")
+    user = django_user_model.objects.create_superuser(
+        "boss", "b@x.ch", "pw-long-enough"
+    )
     UserProfile.objects.create(user=user, preferred_language="en")  # reads English
     return user
 

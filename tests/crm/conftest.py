@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-
 from wagtail.users.models import UserProfile
 
 from crm.models import Employer, Office, StaffProfile, StaffRole
@@ -79,4 +78,3 @@ def be_employer(office_be):
 @pytest.fixture
 def vd_employer(office_vd):
     return make_employer(office_vd, "Horlogerie Vaudoise SA", VALID_UIDS[1])
-
