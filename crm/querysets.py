@@ -87,3 +87,39 @@ class FollowUpQuerySet(models.QuerySet):
             return self.all()
         office_id = user_office_id(user)
         return self.none() if office_id is None else self.for_office(office_id)
+
+
+class _OfficeScopedQuerySet(models.QuerySet):
+    """Records that belong to one office (the employer's lead or sharing office)."""
+
+    def for_office(self, office_id: int):
+        return self.filter(office_id=office_id)
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)
+
+
+class RequestQuerySet(_OfficeScopedQuerySet):
+    def pending(self) -> RequestQuerySet:
+        return self.filter(status__in=["open", "in_progress"])
+
+    def queue_order(self) -> RequestQuerySet:
+        """Pending first, and among them the one due (or overdue) soonest."""
+        from django.db.models import Case, IntegerField, When
+
+        return self.annotate(
+            queue_rank=Case(
+                When(status__in=["open", "in_progress"], then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
+        ).order_by("queue_rank", "due_on", "received_at")
+
+
+class JobOpportunityQuerySet(_OfficeScopedQuerySet):
+    pass

@@ -34,7 +34,24 @@ CONTACTS = [
     "crm.view_followup",
     "crm.change_followup",
 ]
-STAFF = ADMIN + CONTACTS
+# The employer portal's queues (requests, job opportunities, proposed changes,
+# access requests): everyone sees them; who may edit employers also works them.
+PORTAL_VIEW = [
+    "crm.view_request",
+    "crm.view_jobopportunity",
+    "cms.view_changeproposal",
+    "cms.view_accessrequest",
+    "cms.view_portalinvitation",
+]
+PORTAL_WORK = [
+    "crm.change_request",
+    "crm.change_jobopportunity",
+    "cms.change_changeproposal",
+    "cms.change_accessrequest",
+    "cms.add_portalinvitation",
+]
+STAFF = ADMIN + CONTACTS + PORTAL_VIEW
+EDIT += PORTAL_WORK
 
 #: role → permissions. Read across: edit, export, merge, see case-related items.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -67,7 +84,7 @@ def _permissions(names: list[str]) -> list[Permission]:
 def roles_sync_groups(**_kwargs) -> None:
     """Creates or updates one group per role with exactly the table's permissions."""
     # post_migrate reaches us before auth has made this app's permissions: make them.
-    for label in ("crm", "wagtailadmin"):
+    for label in ("crm", "cms", "wagtailadmin"):
         create_permissions(apps.get_app_config(label), verbosity=0)
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role_group_name(role))

@@ -29,8 +29,10 @@ from .models import (
     ContactStatus,
     Employer,
     FollowUp,
+    JobOpportunity,
     Office,
     RelationshipStatus,
+    Request,
     Topic,
 )
 from .quality import MarkScore, quality_profile
@@ -177,6 +179,111 @@ class ContactTimelineSource:
 timeline_source_register(ContactTimelineSource())
 
 
+class RequestTimelineSource:
+    """Employer requests (advice, call-back): case-independent, through the portal."""
+
+    kind = "request"
+
+    def queryset(
+        self, employer: Employer, *, office_id: int | None, filters: TimelineFilters
+    ) -> QuerySet | None:
+        if filters.case_related or filters.channel not in ("", "portal"):
+            return None
+        requests = Request.objects.filter(employer=employer)
+        if office_id is not None:
+            requests = requests.filter(office_id=office_id)
+        return requests.select_related("person", "answered_by").order_by(
+            "-received_at", "-pk"
+        )
+
+    def sort_key(self, request: Request) -> tuple[date, datetime]:
+        return (timezone.localdate(request.received_at), request.received_at)
+
+    def item(self, request: Request, *, may_see_case_related: bool) -> TimelineItem:
+        details = [
+            (_("Subject"), request.get_subject_display()),
+            (_("Message"), request.message),
+            (_("Status"), request.get_status_display()),
+            (_("Answer due on"), date_format(request.due_on, "SHORT_DATE_FORMAT")),
+        ]
+        if request.answer:
+            details.append((_("Answer"), request.answer))
+        return TimelineItem(
+            kind=self.kind,
+            kind_label=str(_("Employer request")),
+            occurred_on=timezone.localdate(request.received_at),
+            recorded_at=request.received_at,
+            title=request.get_kind_display(),
+            icon="help",
+            case_related=False,
+            channel="portal",
+            staff_name=_user_name(request.answered_by) if request.answered_by else "",
+            people=(str(request.person),) if request.person else (),
+            details=tuple((str(label), str(text)) for label, text in details),
+        )
+
+
+class JobOpportunityTimelineSource:
+    """Jobs, apprenticeships, trial and work-training places the employer offers."""
+
+    kind = "opportunity"
+
+    def queryset(
+        self, employer: Employer, *, office_id: int | None, filters: TimelineFilters
+    ) -> QuerySet | None:
+        if filters.case_related or filters.channel:
+            return None
+        opportunities = JobOpportunity.objects.filter(employer=employer)
+        if office_id is not None:
+            opportunities = opportunities.filter(office_id=office_id)
+        return opportunities.select_related("reported_by").order_by(
+            "-reported_on", "-created_at", "-pk"
+        )
+
+    def sort_key(self, opportunity: JobOpportunity) -> tuple[date, datetime]:
+        return (opportunity.reported_on, opportunity.created_at)
+
+    def item(
+        self, opportunity: JobOpportunity, *, may_see_case_related: bool
+    ) -> TimelineItem:
+        details = [
+            (_("Status"), opportunity.get_status_display()),
+            (_("Source"), opportunity.get_source_display()),
+        ]
+        if opportunity.workload_percent:
+            details.append((_("Workload"), f"{opportunity.workload_percent} %"))
+        if opportunity.start_on:
+            start = date_format(opportunity.start_on, "SHORT_DATE_FORMAT")
+            details.append((_("Start"), start))
+        if opportunity.description:
+            details.append((_("Tasks and requirements"), opportunity.description))
+        return TimelineItem(
+            kind=self.kind,
+            kind_label=str(_("Job opportunity")),
+            occurred_on=opportunity.reported_on,
+            recorded_at=opportunity.created_at,
+            title=f"{opportunity.get_kind_display()}: {opportunity.title}",
+            icon="suitcase",
+            people=(str(opportunity.reported_by),) if opportunity.reported_by else (),
+            details=tuple((str(label), str(text)) for label, text in details),
+        )
+
+
+timeline_source_register(RequestTimelineSource())
+timeline_source_register(JobOpportunityTimelineSource())
+
+
+def employer_job_opportunities(
+    employer: Employer, *, user: AbstractBaseUser, limit: int = 10
+) -> list[JobOpportunity]:
+    """Latest job opportunities of the employer in the user's office (employer page)."""
+    return list(
+        JobOpportunity.objects.visible_to(user)
+        .filter(employer=employer)
+        .order_by("-reported_on", "-created_at")[:limit]
+    )
+
+
 @dataclass(frozen=True)
 class TimelinePage:
     items: list[TimelineItem]
@@ -232,12 +339,16 @@ def employer_timeline(
             queryset = source.queryset(employer, office_id=office_id, filters=filters)
             if queryset is not None:
                 querysets.append((source, queryset))
-    total = sum(queryset.count() for _source, queryset in querysets)
+    counts = [queryset.count() for _source, queryset in querysets]
+    total = sum(counts)
     number = min(max(page, 1), max(1, math.ceil(total / per_page)))
     end = number * per_page
     streams = [
         [(source.sort_key(obj), index, source, obj) for obj in queryset[:end]]
-        for index, (source, queryset) in enumerate(querysets)
+        for index, ((source, queryset), count) in enumerate(
+            zip(querysets, counts, strict=True)
+        )
+        if count  # an empty source costs its COUNT only
     ]
     merged = list(heapq.merge(*streams, key=lambda row: row[0], reverse=True))
     may_see = user.has_perm(CASE_RELATED_PERMISSION)

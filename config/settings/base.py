@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
     "wagtail.embeds",
@@ -163,6 +164,18 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 PHONENUMBER_DEFAULT_REGION = "CH"
+
+# --- Employer portal -----------------------------------------------------------------
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+# Idle timeout: each portal request renews it; staff sessions keep SESSION_COOKIE_AGE.
+PORTAL_SESSION_SECONDS = env.int("PORTAL_SESSION_SECONDS", default=30 * 60)
+PORTAL_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+
+# --- Cache ---------------------------------------------------------------------------
+# Public pages are cached whole (cms/cache.py). Local memory by default; with several
+# web processes set CACHE_URL (e.g. redis://host:6379/1) so a publish reaches all.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # --- Static and media ----------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -25,6 +25,7 @@ from wagtail.admin.widgets import Button, ListingButton
 from ..models import Channel, Employer, EmployerRole, FollowUp, StaffProfile
 from ..querysets import user_office_id
 from ..selectors import (
+    employer_job_opportunities,
     employer_open_follow_ups,
     employer_quality_profile,
     employer_timeline,
@@ -98,6 +99,7 @@ def employer_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "recorded_by"
         ),
         "follow_ups": employer_open_follow_ups(employer, user=request.user),
+        "job_opportunities": employer_job_opportunities(employer, user=request.user),
         "quality_chart": quality_chart(employer_quality_profile(employer)),
         "timeline": timeline,
         "kind": kind,

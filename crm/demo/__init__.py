@@ -11,18 +11,21 @@ of employers in `employers.py`.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, connections, transaction
 
 from ..models import Employer, Office, StaffProfile, StaffRole, Team
 from ..roles import staff_role_apply
 from .employers import Pools, Run, chunk_write, employer_draw, uid_build
+from .site import site_and_portal_seed
 from .tables import OFFICES, OfficeSpec
 
 __all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DemoResult", "demo_seed", "uid_build"]
@@ -30,6 +33,8 @@ __all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DemoResult", "demo_seed", "uid_buil
 DEMO_PASSWORD = "passerelle-demo"  # noqa: S105 - printed for everyone: demo data
 DEFAULT_SEED = 2015  # the year of the study's surveys
 CHUNK = 1000  # employers per bulk write: memory stays flat at 100k
+PARALLEL_FROM = 20_000  # employers; below, starting processes costs more than it saves
+WORKERS = 2  # the machine class has two cores
 # Staff roles that can be an employer's fixed contact, and how often they are.
 PORTFOLIO = {
     StaffRole.INTEGRATION: 3,
@@ -46,16 +51,61 @@ class DemoResult:
     )  # user, role, office
     created: dict[str, int] = field(default_factory=dict)  # what this run added
     skipped: list[str] = field(default_factory=list)  # offices that had employers
+    seconds: dict[str, float] = field(default_factory=dict)  # writing time by table
 
 
-@transaction.atomic
-def demo_seed(*, employers: int = 2000, seed: int = DEFAULT_SEED) -> DemoResult:
+def demo_seed(
+    *, employers: int = 2000, seed: int = DEFAULT_SEED, contacts: bool = True
+) -> DemoResult:
     """Offices with teams and staff, then `employers` employers spread 50/30/20.
 
     Idempotent: existing offices, teams, users and profiles are kept as they are
-    (passwords too), and an office that already has employers gets no more.
+    (passwords too), and an office that already has employers gets no more. On
+    PostgreSQL, large runs draw the offices' employers in two processes (one per
+    core); each office's rows are one transaction.
     """
     result = DemoResult()
+    with transaction.atomic():
+        offices = _staff_seed(result)
+        demo_site_configure()
+    plan = []
+    for index, (office, spec, count) in enumerate(
+        zip(offices, OFFICES, _split(employers), strict=True)
+    ):
+        if count and office.employers.exists():
+            result.skipped.append(spec.code)
+        elif count:
+            plan.append((index, office.pk, count, seed, contacts))
+    if plan:
+        _employers_seed(plan, employers, seed, result)
+    site_and_portal_seed(result)  # website DE/FR (+IT/EN home) and two BE portal users
+    return result
+
+
+def _employers_seed(plan: list[tuple], employers: int, seed: int, result) -> None:
+    Pools.build(seed)  # warm the cache before any fork, so workers share it
+    parallel = connection.vendor == "postgresql" and employers >= PARALLEL_FROM
+    if parallel:
+        connections.close_all()  # a forked child must not share the socket
+        with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
+            outcomes = pool.map(_office_employers_seed, _balanced(plan))
+    else:
+        outcomes = [_office_employers_seed([job]) for job in plan]
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner guesses row counts from empty tables and
+        # picks sequential scans until autovacuum catches up.
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        result.seconds["analyze"] = time.perf_counter() - started
+    for created, seconds in outcomes:
+        for key, value in created.items():
+            result.created[key] = result.created.get(key, 0) + value
+        for key, value in seconds.items():
+            result.seconds[key] = result.seconds.get(key, 0.0) + value
+
+
+def _staff_seed(result: DemoResult) -> list[Office]:
     password = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow by design
     admin, _created = get_user_model().objects.get_or_create(
         username="admin",
@@ -69,20 +119,42 @@ def demo_seed(*, employers: int = 2000, seed: int = DEFAULT_SEED) -> DemoResult:
         },
     )
     result.logins.append((admin.username, "superuser", "all offices"))
-    offices = [_office_seed(spec, password, result) for spec in OFFICES]
-    demo_site_configure()
-    taken = set(Employer.objects.exclude(uid=None).values_list("uid", flat=True))
-    pools = None
-    for office, spec, count in zip(offices, OFFICES, _split(employers), strict=True):
-        if count and office.employers.exists():
-            result.skipped.append(spec.code)
-        elif count:
-            pools = pools or Pools.build(seed)
-            run = _run(office, spec, random.Random(f"{seed}:{spec.code}"), pools, taken)
+    return [_office_seed(spec, password, result) for spec in OFFICES]
+
+
+def _balanced(plan: list[tuple]) -> list[list[tuple]]:
+    """Jobs in WORKERS groups of about equal size (largest first, to the lightest)."""
+    groups: list[list[tuple]] = [[] for _ in range(WORKERS)]
+    for job in sorted(plan, key=lambda job: -job[2]):
+        min(groups, key=lambda g: sum(j[2] for j in g)).append(job)
+    return [group for group in groups if group]
+
+
+def _office_employers_seed(jobs: list[tuple]) -> tuple[dict, dict]:
+    """Draws and writes the employers of some offices; one transaction per office."""
+    created: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    pools = Pools.build(jobs[0][3])
+    for index, office_pk, count, seed, contacts in jobs:
+        spec = OFFICES[index]
+        office = Office.objects.get(pk=office_pk)
+        taken = set(Employer.objects.exclude(uid=None).values_list("uid", flat=True))
+        run = _run(office, spec, random.Random(f"{seed}:{spec.code}"), pools, taken)
+        run.with_contacts = contacts
+        run.uid_range = _uid_range(index)
+        with transaction.atomic():
             for start in range(0, count, CHUNK):
                 size = min(CHUNK, count - start)
-                chunk_write([employer_draw(run) for _ in range(size)], result.created)
-    return result
+                drafts = [employer_draw(run) for _ in range(size)]
+                chunk_write(drafts, created, seconds)
+    return created, seconds
+
+
+def _uid_range(index: int) -> tuple[int, int]:
+    """Each office draws UIDs from its own band, so parallel offices never collide."""
+    width = 90_000_000 // len(OFFICES)
+    low = 10_000_000 + index * width
+    return low, low + width
 
 
 def _office_seed(spec: OfficeSpec, password: str, result: DemoResult) -> Office:

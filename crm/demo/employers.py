@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,6 +22,8 @@ from django.utils import timezone
 from faker import Faker
 from phonenumber_field.phonenumber import PhoneNumber
 from stdnum.ch import uid as stdnum_uid
+
+from core.bulk import bulk_insert, rows_insert
 
 from ..models import (
     ContactPerson,
@@ -35,6 +38,8 @@ from ..models import (
     SectorGroup,
     SizeClass,
 )
+from .contacts import ContactDraft, contacts_draw, contacts_write
+from .draw import pick as _pick
 from .tables import (
     CAPABILITIES,
     FIRST_ASSESSMENT,
@@ -78,20 +83,14 @@ def uid_build(eight_digits: str) -> str | None:
     return stdnum_uid.format(f"CHE{eight_digits}{check}")
 
 
-def _uid_draw(rng: random.Random, taken: set[str]) -> str:
+def _uid_draw(
+    rng: random.Random, taken: set[str], band: tuple[int, int] = (10**7, 10**8)
+) -> str:
     while True:
-        uid = uid_build(str(rng.randrange(10_000_000, 100_000_000)))
+        uid = uid_build(str(rng.randrange(*band)))
         if uid and uid not in taken:
             taken.add(uid)
             return uid
-
-
-def _pick(rng: random.Random, weights: dict, column: int | None = None):
-    """A key of `weights`; its values are weights, or tuples read at `column`."""
-    values = list(weights.values())
-    if column is not None:
-        values = [row[column] for row in values]
-    return rng.choices(list(weights), values)[0]
 
 
 def _slug(text: str) -> str:
@@ -114,6 +113,13 @@ class Pools:
 
     @classmethod
     def build(cls, seed: int) -> Pools:
+        """Cached per seed: Faker is slow to draw from, and forked workers share it."""
+        if seed not in _POOLS:
+            _POOLS[seed] = cls._draw(seed)
+        return _POOLS[seed]
+
+    @classmethod
+    def _draw(cls, seed: int) -> Pools:
         pools = cls()
         for lang, locale in FAKER_LOCALES.items():
             fake = Faker(locale)
@@ -123,6 +129,9 @@ class Pools:
             drawn = [_street(lang, fake.last_name()) for _ in range(150)]
             pools.streets[lang] = STREETS[lang] + drawn
         return pools
+
+
+_POOLS: dict[int, Pools] = {}
 
 
 def _unique(values) -> list[str]:
@@ -141,6 +150,7 @@ class Draft(NamedTuple):
     employer: Employer
     persons: list[tuple[ContactPerson, str, bool]]  # person, function, fixed contact
     history: list[CooperationAssessment]
+    contacts: list[ContactDraft]
 
 
 @dataclass
@@ -154,6 +164,8 @@ class Run:
     taken: set[str]  # UIDs in use anywhere in the deployment
     contacts: list  # staff users who can be fixed contacts
     weights: list[int]  # how often each of them is
+    with_contacts: bool = True  # about ten contacts per employer over three years
+    uid_range: tuple[int, int] = (10_000_000, 100_000_000)  # first eight digits
     places: list[Place] = field(init=False)
     today: date = field(default_factory=timezone.localdate)
 
@@ -181,7 +193,7 @@ def employer_draw(run: Run) -> Draft:
     employer = Employer(
         office=run.office,
         legal_name=name,
-        uid=_uid_draw(rng, run.taken),
+        uid=_uid_draw(rng, run.taken, run.uid_range),
         legal_form=form,
         register_status=register,
         street=f"{rng.choice(run.pools.streets[lang])} {rng.randint(1, 120)}",
@@ -210,7 +222,11 @@ def employer_draw(run: Run) -> Draft:
         **{key: rng.random() < odds[rank] for key, odds in CAPABILITIES.items()},
     )
     persons = _persons(run, employer, domain, rank, place, main_line)
-    return Draft(employer, persons, _history(run, employer))
+    contacts = []
+    if run.with_contacts and run.contacts:
+        people = [person for person, _function, _fixed in persons]
+        contacts = contacts_draw(rng, employer, people, run.contacts, run.today)
+    return Draft(employer, persons, _history(run, employer), contacts)
 
 
 def _company_name(
@@ -322,29 +338,32 @@ def _history(run: Run, employer: Employer) -> list[CooperationAssessment]:
     return history
 
 
-def chunk_write(drafts: list[Draft], counts: dict[str, int]) -> None:
-    """Four bulk inserts. Primary keys come back (PostgreSQL, SQLite ≥ 3.35), so
-    roles and history can point at the rows just written."""
-    Employer.objects.bulk_create([draft.employer for draft in drafts])
+def chunk_write(
+    drafts: list[Draft], counts: dict[str, int], seconds: dict[str, float] | None = None
+) -> None:
+    """Inserts table by table (COPY on PostgreSQL, see core/bulk.py). Primary keys
+    are known before each insert, so later tables can point at earlier rows."""
     people = [person for draft in drafts for person, _f, _x in draft.persons]
-    ContactPerson.objects.bulk_create(people)
+    history = [entry for draft in drafts for entry in draft.history]
+
+    def write(key: str, model, columns: list[str] | None, rows: list) -> None:
+        started = time.perf_counter()
+        if columns is None:
+            bulk_insert(model, rows)
+        else:
+            rows_insert(model, columns, rows)
+        counts[key] = counts.get(key, 0) + len(rows)
+        if seconds is not None:
+            seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
+
+    write("employers", Employer, None, [draft.employer for draft in drafts])
+    write("contact_persons", ContactPerson, None, people)
     roles = [
-        EmployerRole(
-            employer=draft.employer,
-            person=person,
-            function=function,
-            is_fixed_contact=is_fixed,
-        )
+        (draft.employer.pk, person.pk, function, is_fixed)
         for draft in drafts
         for person, function, is_fixed in draft.persons
     ]
-    EmployerRole.objects.bulk_create(roles)
-    history = [entry for draft in drafts for entry in draft.history]
-    CooperationAssessment.objects.bulk_create(history)
-    for key, written in (
-        ("employers", drafts),
-        ("contact_persons", people),
-        ("roles", roles),
-        ("assessments", history),
-    ):
-        counts[key] = counts.get(key, 0) + len(written)
+    role_columns = ["employer_id", "person_id", "function", "is_fixed_contact"]
+    write("roles", EmployerRole, role_columns, roles)
+    write("assessments", CooperationAssessment, None, history)
+    contacts_write([(draft.employer, draft.contacts) for draft in drafts], write)

@@ -27,7 +27,9 @@ from .contact import (
 )
 from .employer import CooperationAssessment, Employer
 from .office import Office, StaffProfile, Team
+from .opportunity import JobOpportunity
 from .person import ContactPerson, EmployerRole
+from .request import Request
 
 __all__ = [
     "QUALITY_MARKS",
@@ -46,6 +48,7 @@ __all__ = [
     "FollowUp",
     "InitiatedBy",
     "Intensity",
+    "JobOpportunity",
     "Language",
     "LanguageRegion",
     "LegalForm",
@@ -53,6 +56,7 @@ __all__ = [
     "PersonFunction",
     "RegisterStatus",
     "RelationshipStatus",
+    "Request",
     "SectorGroup",
     "SizeClass",
     "StaffProfile",

@@ -44,6 +44,14 @@ def employer_save(
         )
     employer.full_clean()
     employer.save()
+    status_changed = (
+        original is None or original.relationship_status != employer.relationship_status
+    )
+    if status_changed:
+        # Due dates exist only for portfolio employers: work them out again.
+        from .contacts import employer_contact_stats_refresh
+
+        employer_contact_stats_refresh(employer)
     if changed:
         CooperationAssessment.objects.create(
             employer=employer,

@@ -12,10 +12,13 @@ from wagtail.models import Site
 
 from crm.demo import DEMO_PASSWORD, demo_seed
 from crm.models import (
+    Contact,
     ContactPerson,
+    ContactQualityRating,
     CooperationAssessment,
     Employer,
     EmployerRole,
+    FollowUp,
     Office,
     SizeClass,
     StaffProfile,
@@ -161,19 +164,81 @@ def test_latest_assessment_matches_the_employers_current_cooperation(seeded):
         assert latest.reason
 
 
+def employers_delete() -> None:
+    from cms.models import PortalAccount
+    from crm.models import JobOpportunity, Request
+
+    # contacts, requests and opportunities protect their employer: history
+    portal_users = list(PortalAccount.objects.values_list("user_id", flat=True))
+    PortalAccount.objects.all().delete()
+    get_user_model().objects.filter(pk__in=portal_users).delete()
+    for model in (Contact, Request, JobOpportunity):
+        model.objects.all().delete()
+    Employer.objects.all().delete()
+    ContactPerson.objects.all().delete()
+
+
+def test_seeded_contacts_pass_the_model_validators_and_stay_in_their_employer():
+    # given a seeded demo with contacts
+    demo_seed(employers=40, seed=3)
+    contacts = list(
+        Contact.objects.select_related(
+            "employer", "staff__staff_profile"
+        ).prefetch_related("participants__roles")
+    )
+    assert len(contacts) >= 40 * 5
+    for contact in contacts:
+        # then every contact is valid, logged by staff of its office
+        contact.full_clean()
+        assert contact.staff.staff_profile.office_id == contact.office_id
+        assert contact.office_id == contact.employer.office_id
+        # and its participants work for that employer
+        for person in contact.participants.all():
+            assert contact.employer_id in {
+                role.employer_id for role in person.roles.all()
+            }
+    for rating in ContactQualityRating.objects.all():
+        rating.full_clean()
+    for follow_up in FollowUp.objects.select_related("assignee__staff_profile"):
+        follow_up.full_clean()
+        assert follow_up.assignee.staff_profile.office_id == follow_up.office_id
+
+
+def test_seeded_derived_fields_match_what_the_contact_service_computes():
+    from crm.services.contacts import employer_contact_stats_refresh
+
+    demo_seed(employers=30, seed=5)
+    for employer in Employer.objects.select_related("office"):
+        seeded = (
+            employer.last_contact_on,
+            employer.last_case_independent_contact_on,
+            employer.quality_score,
+            employer.contact_due_on,
+        )
+        employer_contact_stats_refresh(employer)
+        refreshed = (
+            employer.last_contact_on,
+            employer.last_case_independent_contact_on,
+            employer.quality_score,
+            employer.contact_due_on,
+        )
+        if employer.last_case_independent_contact_on is None:
+            # without one, the service dates it from the record's creation: today
+            seeded, refreshed = seeded[:3], refreshed[:3]
+        assert seeded == refreshed, employer
+
+
 def test_same_seed_gives_the_same_data_in_a_fresh_database():
     # given a demo seeded with seed 7
     demo_seed(employers=30, seed=7)
     first = snapshot()
     # when its employers and people are deleted and it is seeded again
-    Employer.objects.all().delete()
-    ContactPerson.objects.all().delete()
+    employers_delete()
     demo_seed(employers=30, seed=7)
     # then the same UIDs, names and addresses come back
     assert snapshot() == first
     # and another seed gives other data
-    Employer.objects.all().delete()
-    ContactPerson.objects.all().delete()
+    employers_delete()
     demo_seed(employers=30, seed=8)
     assert snapshot() != first
 

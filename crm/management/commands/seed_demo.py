@@ -12,10 +12,12 @@ from django.core.management.base import (
 
 from crm.demo import DEFAULT_SEED, DEMO_PASSWORD, demo_seed
 from crm.models import (
+    Contact,
     ContactPerson,
     CooperationAssessment,
     Employer,
     EmployerRole,
+    FollowUp,
     Office,
     StaffProfile,
     Team,
@@ -80,6 +82,8 @@ class Command(BaseCommand):
             "contact_persons": ContactPerson.objects.count(),
             "roles": EmployerRole.objects.count(),
             "assessments": CooperationAssessment.objects.count(),
+            "contacts": Contact.objects.count(),
+            "follow_ups": FollowUp.objects.count(),
         }
         totals = " ".join(f"{name}={count}" for name, count in counts.items())
         return f"Totals: {totals} (employers added now: {added})"

@@ -1,0 +1,136 @@
+"""Bulk inserts that keep up at country size: PostgreSQL `COPY`, else plain inserts.
+
+Two entry points, both with primary keys known before the insert (taken from the
+table's sequence), so that rows written later in the same run can point at them:
+
+- `bulk_insert(model, objs)`: a drop-in for `bulk_create(objs)` for plain model
+  instances (no signals, no save()).
+- `rows_insert(model, columns, rows)`: tuples, for tables with millions of rows where
+  building a model instance per row would cost more than writing it.
+
+On PostgreSQL rows go in with `COPY … FROM STDIN`, about eight times faster than
+`bulk_create` (DESIGN.md: ≈ 250,000 vs ≈ 33,000 rows/s); elsewhere with
+`executemany`. Callers build only valid rows: nothing here validates.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+from phonenumbers import PhoneNumber
+
+BATCH = 5000
+
+
+def ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """`count` fresh primary keys for `model`. Outside PostgreSQL, call it inside the
+    transaction that writes them (SQLite's writer lock keeps them ours)."""
+    if count <= 0:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [table, column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quoted = connection.ops.quote_name
+        max_sql = f"SELECT COALESCE(MAX({quoted(column)}), 0) FROM {quoted(table)}"  # noqa: S608
+        cursor.execute(max_sql)  # noqa: S608 - names from model metadata
+        start = cursor.fetchone()[0] + 1
+    reserved = _reserved_upto.get(table, 0)
+    start = max(start, reserved + 1)
+    _reserved_upto[table] = start + count - 1
+    return list(range(start, start + count))
+
+
+# Keys handed out but maybe not written yet (SQLite path), per table.
+_reserved_upto: dict[str, int] = {}
+
+
+def rows_insert(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_list = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f"COPY {table} ({column_list}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, rows[start : start + BATCH])
+
+
+def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(objs, batch_size=BATCH)
+        return
+    missing = [obj for obj in objs if obj.pk is None]
+    for obj, pk in zip(missing, ids_reserve(model, len(missing)), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = "default"
+    columns, getters = _columns(model)
+    rows_insert(model, columns, ([get(obj) for get in getters] for obj in objs))
+
+
+def phone_e164(value) -> str:
+    """E.164 without a parse or a validity check: the generator builds valid ones."""
+    if isinstance(value, PhoneNumber):
+        return f"+{value.country_code}{value.national_number}"
+    return value or ""
+
+
+def _columns(model: type[models.Model]) -> tuple[list[str], list[Callable]]:
+    now = timezone.now()
+    columns, getters = [], []
+    for field in model._meta.concrete_fields:
+        columns.append(field.column)
+        getters.append(_getter(field, now))
+    return columns, getters
+
+
+def _getter(field: models.Field, now) -> Callable[[models.Model], Any]:
+    attname = field.attname
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+
+        def stamped(obj, attname=attname):
+            value = getattr(obj, attname) or now
+            setattr(obj, attname, value)
+            return value
+
+        return stamped
+    if field.is_relation:
+        # Like bulk_create: a related object saved after assignment has its key now.
+        def related_key(obj, field=field, attname=attname):
+            value = getattr(obj, attname)
+            if value is None and field.is_cached(obj):
+                related = field.get_cached_value(obj)
+                value = related.pk if related is not None else None
+                setattr(obj, attname, value)
+            return value
+
+        return related_key
+    if isinstance(field, PhoneNumberField):
+        return lambda obj: phone_e164(getattr(obj, attname))
+    if isinstance(field, models.JSONField):
+        return lambda obj: json.dumps(getattr(obj, attname))
+    return lambda obj: getattr(obj, attname)

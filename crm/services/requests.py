@@ -1,0 +1,139 @@
+"""Employer requests: receiving one (with its reaction-time clock) and answering it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Channel,
+    ContactPerson,
+    Employer,
+    InitiatedBy,
+    Request,
+    StartingPoint,
+    Topic,
+)
+from .contacts import contact_log
+
+
+@lru_cache(maxsize=64)
+def _canton_holidays(canton: str, year: int) -> frozenset[date]:
+    return frozenset(holidays.Switzerland(subdiv=canton, years=year))
+
+
+def is_business_day(day: date, canton: str) -> bool:
+    return day.weekday() < 5 and day not in _canton_holidays(canton, day.year)
+
+
+def reaction_due_on(received_on: date, *, days: int, canton: str) -> date:
+    """The `days`-th business day after `received_on` in `canton` (Monday to Friday,
+    without the canton's public holidays). A request received on Friday with a
+    two-day target is due on Tuesday."""
+    day = received_on
+    remaining = days
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_business_day(day, canton):
+            remaining -= 1
+    return day
+
+
+@transaction.atomic
+def request_submit(
+    *,
+    employer: Employer,
+    person: ContactPerson | None,
+    kind: str,
+    subject: str,
+    message: str,
+    callback_phone: str = "",
+    callback_time: str = "",
+    attachment: UploadedFile | None = None,
+) -> Request:
+    """Records an employer's request and starts its clock against the lead office's
+    reaction-time target. Raises ValidationError (nothing saved) on bad input."""
+    office = employer.office
+    received_at = timezone.now()
+    request = Request(
+        office=office,
+        employer=employer,
+        person=person,
+        kind=kind,
+        subject=subject,
+        message=message.strip(),
+        callback_phone=callback_phone.strip(),
+        callback_time=callback_time.strip(),
+        received_at=received_at,
+        due_on=reaction_due_on(
+            timezone.localdate(received_at),
+            days=office.reaction_time_target_days,
+            canton=office.canton,
+        ),
+    )
+    if attachment is not None:
+        request.attachment = attachment
+    if kind == Request.Kind.CALLBACK and not request.callback_phone:
+        raise ValidationError(
+            {"callback_phone": _("Give the number we should call you back on.")},
+            code="callback_phone_required",
+        )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_answer(
+    *,
+    request: Request,
+    staff: AbstractBaseUser,
+    answer: str,
+    status: str = Request.Status.ANSWERED,
+    internal_note: str | None = None,
+) -> Request:
+    """Answers a request. The answer is what the employer reads in the portal; the
+    first answer also logs a case-independent contact (initiated by the employer)."""
+    if status not in Request.Status.values:
+        raise ValidationError({"status": _("Unknown status.")}, code="status")
+    if (
+        status in (Request.Status.ANSWERED, Request.Status.CLOSED)
+        and not answer.strip()
+    ):
+        raise ValidationError(
+            {"answer": _("Write the answer the employer will read.")},
+            code="answer_required",
+        )
+    first_answer = request.answered_at is None and bool(answer.strip())
+    request.answer = answer.strip()
+    request.status = status
+    if internal_note is not None:
+        request.internal_note = internal_note
+    if first_answer:
+        request.answered_at = timezone.now()
+        request.answered_by = staff
+    request.full_clean()
+    request.save()
+    if first_answer:
+        contact_log(
+            employer=request.employer,
+            staff=staff,
+            occurred_on=timezone.localdate(),
+            channel=Channel.PORTAL,
+            case_related=False,
+            initiated_by=InitiatedBy.EMPLOYER,
+            starting_point=StartingPoint.ADVICE_REQUEST,
+            topics=[Topic.INFORMATION],
+            participants=[request.person] if request.person else [],
+            notes=str(_("Portal request answered: %(subject)s"))
+            % {"subject": request.get_subject_display()},
+        )
+    return request
