@@ -17,6 +17,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    # Newsletter links (/newsletter/…, /t/…) and provider webhooks (/anymail/…).
+    path("", include("campaigns.urls")),
+    path("anymail/", include("anymail.urls")),
 ]
 handler500 = "cms.views.server_error"
 
@@ -27,6 +30,7 @@ if settings.DEBUG:
 
 # The default language (German) has no prefix; /fr/, /it/, /en/ do.
 urlpatterns += i18n_patterns(
+    path("portal/newsletter/", include("campaigns.portal_urls")),
     path("portal/", include("cms.portal.urls")),
     path("search/", search, name="search"),
     path("", include(wagtail_urls)),

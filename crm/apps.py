@@ -11,7 +11,10 @@ class CrmConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from .case_selectors import register_case_timeline_sources
         from .roles import roles_sync_groups
+
+        register_case_timeline_sources()
 
         # Role groups and their permissions are code, not data: keep them in step.
         post_migrate.connect(roles_sync_groups, sender=self)

@@ -151,3 +151,81 @@ def _get(client: Client, url: str) -> None:
     response = client.get(url, secure=settings.SECURE_SSL_REDIRECT)
     if response.status_code != 200:
         raise BenchmarkError(f"{url} answered {response.status_code}")
+
+
+@register("case_views")
+def case_views(options: Options) -> Figures:
+    """The employer page with 50 cases, 200 measures and 40 placements, and the
+    matching list of a case over 20,000 open job opportunities of its office:
+    median server time and queries per request. Creates what is missing (marked
+    "Bench") in the first office's first employer; run on a seeded database."""
+    from .models import CaseReference, JobOpportunity, Measure, Placement
+
+    requests = int(options.get("requests", 30))
+    office = Office.objects.filter(code=options.get("office", "BE")).first()
+    profile = (
+        StaffProfile.objects.filter(office=office, role="integration")
+        .select_related("user")
+        .first()
+    )
+    employer = Employer.objects.filter(office=office).order_by("pk").first()
+    if profile is None or employer is None:
+        raise BenchmarkError("Seed first: manage.py seed_demo --employers 1000")
+    staff, today = profile.user, timezone.localdate()
+    cases = list(CaseReference.objects.filter(employer=employer, office=office)[:50])
+    CaseReference.objects.bulk_create(
+        CaseReference(
+            office=office, employer=employer, case_number=f"Bench-{employer.pk}-{n}",
+            aim="placement", phase="vocational", region="Bench",
+            max_physical_load=2, max_workload_percent=80,
+        )
+        for n in range(len(cases), 50)
+    )  # fmt: skip
+    cases = list(CaseReference.objects.filter(employer=employer, office=office)[:50])
+    have = Measure.objects.filter(employer=employer).count()
+    Measure.objects.bulk_create(
+        Measure(
+            office=office, case=cases[n % 50], employer=employer,
+            kind=Measure.Kind.values[n % len(Measure.Kind.values)],
+            status="granted", start_on=today - timedelta(days=n), granted_on=today,
+        )
+        for n in range(have, 200)
+    )  # fmt: skip
+    have = Placement.objects.filter(employer=employer).count()
+    Placement.objects.bulk_create(
+        Placement(
+            office=office, case=cases[n % 50], employer=employer, kind="trial_place",
+            start_on=today - timedelta(days=7 * n), advice_until=today, staff=staff,
+        )
+        for n in range(have, 40)
+    )  # fmt: skip
+    open_places = JobOpportunity.objects.filter(office=office, status="open")
+    missing = 20_000 - open_places.count()
+    rng = random.Random(2015)
+    for start in range(0, max(missing, 0), 5000):
+        JobOpportunity.objects.bulk_create(
+            JobOpportunity(
+                office=office, employer=employer, kind="job", title=f"Bench {n}",
+                region=rng.choice(["Bench", "Thun", "Biel", "Bern"]),
+                physical_load=rng.choice([1, 2, 3]),
+                workload_percent=rng.choice([40, 60, 80, 100]), source="api",
+            )
+            for n in range(start, min(start + 5000, missing))
+        )  # fmt: skip
+    client = _client()
+    client.force_login(staff)
+    figures: Figures = {
+        "database": connection.vendor,
+        "employer_cases": CaseReference.objects.filter(employer=employer).count(),
+        "employer_measures": Measure.objects.filter(employer=employer).count(),
+        "employer_placements": Placement.objects.filter(employer=employer).count(),
+        "open_opportunities": open_places.count(),
+        "requests_each": requests,
+    }
+    figures["employer_page"] = _measure(
+        client, reverse("crm_employer_overview", args=[employer.pk]), requests
+    )
+    figures["matching"] = _measure(
+        client, reverse("crm_case_matching", args=[cases[0].pk]), requests
+    )
+    return figures

@@ -122,4 +122,39 @@ class RequestQuerySet(_OfficeScopedQuerySet):
 
 
 class JobOpportunityQuerySet(_OfficeScopedQuerySet):
+    def open(self) -> JobOpportunityQuerySet:
+        return self.filter(status="open")
+
+
+OfficeScopedQuerySet = _OfficeScopedQuerySet
+
+
+class CaseQuerySet(_OfficeScopedQuerySet):
+    def in_placement_phase(self) -> CaseQuerySet:
+        return self.filter(phase__in=["integration", "vocational"])
+
+
+class MeasureQuerySet(_OfficeScopedQuerySet):
+    def counted(self) -> MeasureQuerySet:
+        """Granted measures only (granted, running, ended): what figures count."""
+        return self.filter(status__in=["granted", "running", "ended"])
+
+
+class PlacementQuerySet(_OfficeScopedQuerySet):
     pass
+
+
+class PartnerContactQuerySet(models.QuerySet):
+    def for_office(self, office_id: int) -> PartnerContactQuerySet:
+        return self.filter(partner__office_id=office_id)
+
+    def public_iiz(self) -> PartnerContactQuerySet:
+        return self.filter(is_iiz_contact=True, public=True)
+
+    def visible_to(self, user) -> PartnerContactQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_offices(user):
+            return self.all()
+        office_id = user_office_id(user)
+        return self.none() if office_id is None else self.for_office(office_id)

@@ -50,17 +50,74 @@ PORTAL_WORK = [
     "cms.change_accessrequest",
     "cms.add_portalinvitation",
 ]
-STAFF = ADMIN + CONTACTS + PORTAL_VIEW
-EDIT += PORTAL_WORK
+# Partners, agreements and complaints: everyone sees them, editors keep them.
+NETWORK_VIEW = [
+    "crm.view_partnerorganisation",
+    "crm.view_partnercontact",
+    "crm.view_agreement",
+    "crm.view_complaint",
+]
+NETWORK_WORK = [
+    "crm.add_partnerorganisation",
+    "crm.change_partnerorganisation",
+    "crm.add_partnercontact",
+    "crm.change_partnercontact",
+    "crm.delete_partnercontact",
+    "crm.add_agreement",
+    "crm.change_agreement",
+    "crm.add_complaint",
+    "crm.change_complaint",
+    "crm.add_request",  # phone, e-mail and hotline requests entered by staff
+]
+# Cases: only roles that see case-related items; of those, editors record them.
+CASES_VIEW = [
+    "crm.view_casereference",
+    "crm.view_earlydetectionreport",
+    "crm.view_measure",
+    "crm.view_placement",
+    "crm.view_handover",
+]
+CASES_WORK = [
+    "crm.add_casereference",
+    "crm.change_casereference",
+    "crm.add_earlydetectionreport",
+    "crm.change_earlydetectionreport",
+    "crm.add_measure",
+    "crm.change_measure",
+    "crm.add_placement",
+    "crm.change_placement",
+    "crm.add_handover",
+    "crm.change_handover",
+]
+APPROVE = ["crm.approve_measure"]
+CASE_RELATED += CASES_VIEW
+STAFF = ADMIN + CONTACTS + PORTAL_VIEW + NETWORK_VIEW
+EDIT += PORTAL_WORK + NETWORK_WORK
 
 #: role → permissions. Read across: edit, export, merge, see case-related items.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    StaffRole.INTEGRATION: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED,
-    StaffRole.PLACEMENT: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED,
+    StaffRole.INTEGRATION: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED + CASES_WORK,
+    StaffRole.PLACEMENT: STAFF + VIEW + EDIT + EXPORT + CASE_RELATED + CASES_WORK,
     StaffRole.ACQUISITION: STAFF + VIEW + EDIT + EXPORT,
     StaffRole.CASE_OFFICER: STAFF + VIEW + CASE_RELATED,
-    StaffRole.TEAM_LEAD: STAFF + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
-    StaffRole.OFFICE_HEAD: STAFF + VIEW + EDIT + DELETE + EXPORT + MERGE + CASE_RELATED,
+    StaffRole.TEAM_LEAD: STAFF
+    + VIEW
+    + EDIT
+    + DELETE
+    + EXPORT
+    + MERGE
+    + CASE_RELATED
+    + CASES_WORK
+    + APPROVE,
+    StaffRole.OFFICE_HEAD: STAFF
+    + VIEW
+    + EDIT
+    + DELETE
+    + EXPORT
+    + MERGE
+    + CASE_RELATED
+    + CASES_WORK
+    + APPROVE,
     StaffRole.COMMUNICATIONS: STAFF + VIEW + EXPORT,
 }
 

@@ -47,6 +47,8 @@ CASE_RELATED_PERMISSION = "crm.view_case_related"
 class TimelineFilters:
     case_related: bool | None = None  # None: both
     channel: str = ""  # a Channel value; "" for all
+    # Case items (measures, placements) come only for people who may see them.
+    may_see_case_related: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,9 +189,11 @@ class RequestTimelineSource:
     def queryset(
         self, employer: Employer, *, office_id: int | None, filters: TimelineFilters
     ) -> QuerySet | None:
-        if filters.case_related or filters.channel not in ("", "portal"):
+        if filters.case_related or filters.channel not in ("", *Request.Channel):
             return None
         requests = Request.objects.filter(employer=employer)
+        if filters.channel:
+            requests = requests.filter(channel=filters.channel)
         if office_id is not None:
             requests = requests.filter(office_id=office_id)
         return requests.select_related("person", "answered_by").order_by(
@@ -216,7 +220,7 @@ class RequestTimelineSource:
             title=request.get_kind_display(),
             icon="help",
             case_related=False,
-            channel="portal",
+            channel=request.channel,
             staff_name=_user_name(request.answered_by) if request.answered_by else "",
             people=(str(request.person),) if request.person else (),
             details=tuple((str(label), str(text)) for label, text in details),
@@ -332,7 +336,12 @@ def employer_timeline(
     rows; the sources are merged by date and the page is cut from the merge.
     """
     office_id = _timeline_office_id(user)
-    filters = TimelineFilters(case_related=case_related, channel=channel or "")
+    may_see = user.has_perm(CASE_RELATED_PERMISSION)
+    filters = TimelineFilters(
+        case_related=case_related,
+        channel=channel or "",
+        may_see_case_related=may_see,
+    )
     querysets = []
     if office_id is not False:
         for source in TIMELINE_SOURCES if sources is None else sources:
@@ -351,7 +360,6 @@ def employer_timeline(
         if count  # an empty source costs its COUNT only
     ]
     merged = list(heapq.merge(*streams, key=lambda row: row[0], reverse=True))
-    may_see = user.has_perm(CASE_RELATED_PERMISSION)
     items = [
         source.item(obj, may_see_case_related=may_see)
         for _key, _index, source, obj in merged[end - per_page : end]

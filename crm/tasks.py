@@ -43,3 +43,13 @@ def follow_up_digest_send_task(self, *, user_id: int, day: str) -> bool:
     second time, which for a reminder is harmless. Nothing is written.
     """
     return follow_up_digest_send(user_id=user_id, today=date.fromisoformat(day))
+
+
+@shared_task(acks_late=True)
+def agreement_renewal_reminders_task() -> int:
+    """Daily (beat, 06:45): mails the responsible staff member of each agreement that
+    ends within its notice period. Idempotent: each agreement is reminded once, so a
+    retry only sends what did not go out."""
+    from .services.partners import agreement_renewal_reminders
+
+    return agreement_renewal_reminders()

@@ -48,6 +48,10 @@ class RequestIndexView(_SCOPED_REQUEST["index_view_class"]):
 class RequestAnswerView(OfficeScopedViewMixin, snippet_views.EditView):
     """Answering is editing status, answer and note, through `request_answer`."""
 
+    # The default name is the model's, "request", which would hide the HTTP request
+    # from the admin templates.
+    context_object_name = "employer_request"
+
     def save_instance(self):
         instance = self.form.instance
         data = self.form.cleaned_data
@@ -71,6 +75,10 @@ class RequestAnswerView(OfficeScopedViewMixin, snippet_views.EditView):
             return self.form_invalid(form)
 
 
+class RequestDeleteView(_SCOPED_REQUEST["delete_view_class"]):
+    context_object_name = "employer_request"  # not "request": see RequestAnswerView
+
+
 class RequestViewSet(SnippetViewSet):
     model = Request
     icon = "help"
@@ -89,7 +97,7 @@ class RequestViewSet(SnippetViewSet):
     copy_view_enabled = False
     index_view_class = RequestIndexView
     edit_view_class = RequestAnswerView
-    delete_view_class = _SCOPED_REQUEST["delete_view_class"]
+    delete_view_class = RequestDeleteView
     history_view_class = _SCOPED_REQUEST["history_view_class"]
     usage_view_class = _SCOPED_REQUEST["usage_view_class"]
     inspect_view_class = _SCOPED_REQUEST["inspect_view_class"]

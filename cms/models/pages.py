@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -192,6 +194,27 @@ class Area(models.TextChoices):
     BENEFITS = "benefits", _("benefits and contributions")
 
 
+def partner_iiz_entries() -> list[SimpleNamespace]:
+    """IIZ contact persons of partner institutions marked public (crm partners),
+    shown like directory entries in the IIZ area, for the whole canton."""
+    from crm.models import PartnerContact
+
+    return [
+        SimpleNamespace(
+            area=Area.IIZ,
+            region="",
+            name=f"{person.first_name} {person.last_name}",
+            function=", ".join(filter(None, [person.function, person.partner.name])),
+            phone=person.phone,
+            email=person.email,
+            note="",
+        )
+        for person in PartnerContact.objects.public_iiz()
+        .select_related("partner")
+        .order_by("partner__name", "last_name")
+    ]
+
+
 class ContactDirectoryPage(CachedPageMixin, Page):
     """Who to call, by area of responsibility and region; filters work without JS."""
 
@@ -225,6 +248,8 @@ class ContactDirectoryPage(CachedPageMixin, Page):
             if (not area or entry.area == area)
             and (not region or entry.region in (region, ""))
         ]
+        if not area or area == Area.IIZ:
+            shown += partner_iiz_entries()
         groups = [
             (label, [entry for entry in shown if entry.area == value])
             for value, label in Area.choices

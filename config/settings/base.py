@@ -21,6 +21,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-not-secret-change-me")
 DEBUG = False
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Key of the HMAC that replaces AHV numbers (crm/ahv.py). Changing it makes every
+# stored hash unmatchable, so production sets it once (production.py requires it).
+AHV_HASH_KEY = env("AHV_HASH_KEY", default="dev-only-ahv-hash-key")
 WAGTAILADMIN_BASE_URL = SITE_URL
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
@@ -28,6 +31,7 @@ INSTALLED_APPS = [
     "core",
     "crm",
     "cms",
+    "campaigns",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -49,6 +53,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "simple_history",
     "django_celery_beat",
+    "anymail",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -203,6 +208,23 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Passerelle <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Newsletters (campaigns) --------------------------------------------------------
+# Recipients per Celery task; a worker killed mid-send loses at most one batch's
+# unacknowledged task, which the broker hands out again.
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# Sent deliveries are recorded in groups; a killed worker re-sends at most these.
+NEWSLETTER_MARK_SENT_EVERY = env.int("NEWSLETTER_MARK_SENT_EVERY", default=10)
+NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
+# Temporary (4xx) failures are retried after 60 s, 120 s, 240 s …
+NEWSLETTER_RETRY_BASE_SECONDS = env.float("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
+# Provider webhooks (django-anymail, /anymail/<provider>/…): off while empty.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default="")
+    or None,
+}
+ANYMAIL = {key: value for key, value in ANYMAIL.items() if value}
+
 # --- Celery --------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 CELERY_FILESYSTEM_DIR = Path(
@@ -220,6 +242,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     # Worker events and remote control add chatter a file queue does not need.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task whose worker died (acks_late) comes back after this many seconds. It
+    # must exceed the longest task (a newsletter batch takes seconds), or a task
+    # still running is handed out a second time.
+    # kombu looks for such tasks every interval × throttle seconds (10 × 10).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "unacked_restore_interval": env.int("CELERY_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_RESTORE_THROTTLE", default=10),
+    }
 CELERY_TASK_IGNORE_RESULT = True  # results live in our own tables (progress, runs)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -236,9 +268,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.heartbeat_task",
         "schedule": 60.0,
     },
+    "newsletters-due": {
+        "task": "campaigns.tasks.newsletters_due_start_task",
+        "schedule": 60.0,
+    },
     "follow-up-digest": {
         "task": "crm.tasks.follow_up_digest_task",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "agreement-renewal-reminders": {
+        "task": "crm.tasks.agreement_renewal_reminders_task",
+        "schedule": crontab(hour=6, minute=45),
     },
 }
 
@@ -260,5 +300,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Wagtail's reference-index task logs two lines per saved object.
         "django_tasks": {"level": "WARNING"},
+        # Page audit lines ("Page edited …") belong in the admin's history, not stdout.
+        "wagtail": {"level": "WARNING"},
     },
 }

@@ -12,6 +12,12 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a long random string.")
+# Without its own key the AHV hash is keyed from the secret key, so production stays
+# loadable from the four variables; set AHV_HASH_KEY to rotate the secret key freely.
+if env("AHV_HASH_KEY", default="") == "":
+    import hashlib
+
+    AHV_HASH_KEY = hashlib.sha256(b"passerelle.ahv:" + SECRET_KEY.encode()).hexdigest()
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -26,3 +26,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # WhiteNoise warns about a missing static root; collectstatic fills it later.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# A Celery worker started by a test may send to that test's SMTP sink
+# (tests/campaigns/test_worker_killed.py); never EMAIL_URL, which a .env may set.
+if env("TEST_EMAIL_URL", default=""):
+    vars().update(env.email_url("TEST_EMAIL_URL"))

@@ -22,6 +22,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button, ListingButton
 
+from ..case_selectors import employer_cases
 from ..models import Channel, Employer, EmployerRole, FollowUp, StaffProfile
 from ..querysets import user_office_id
 from ..selectors import (
@@ -100,6 +101,7 @@ def employer_overview(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "follow_ups": employer_open_follow_ups(employer, user=request.user),
         "job_opportunities": employer_job_opportunities(employer, user=request.user),
+        "cases": employer_cases(employer, user=request.user),
         "quality_chart": quality_chart(employer_quality_profile(employer)),
         "timeline": timeline,
         "kind": kind,

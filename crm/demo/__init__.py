@@ -12,7 +12,9 @@ of employers in `employers.py`.
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -88,7 +90,7 @@ def _employers_seed(plan: list[tuple], employers: int, seed: int, result) -> Non
     if parallel:
         connections.close_all()  # a forked child must not share the socket
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
-            outcomes = pool.map(_office_employers_seed, _balanced(plan))
+            outcomes = pool.map(_office_employers_seed_pipelined, _balanced(plan))
     else:
         outcomes = [_office_employers_seed([job]) for job in plan]
     if connection.vendor == "postgresql":
@@ -130,8 +132,14 @@ def _balanced(plan: list[tuple]) -> list[list[tuple]]:
     return [group for group in groups if group]
 
 
-def _office_employers_seed(jobs: list[tuple]) -> tuple[dict, dict]:
-    """Draws and writes the employers of some offices; one transaction per office."""
+def _office_employers_seed(
+    jobs: list[tuple], pipelined: bool = False
+) -> tuple[dict, dict]:
+    """Draws and writes the employers of some offices; one transaction per office.
+
+    `pipelined` (the parallel PostgreSQL path): a writer thread with its own
+    connection writes chunk n while this thread draws chunk n+1, so the database's
+    work and Python's overlap instead of taking turns."""
     created: dict[str, int] = {}
     seconds: dict[str, float] = {}
     pools = Pools.build(jobs[0][3])
@@ -142,12 +150,52 @@ def _office_employers_seed(jobs: list[tuple]) -> tuple[dict, dict]:
         run = _run(office, spec, random.Random(f"{seed}:{spec.code}"), pools, taken)
         run.with_contacts = contacts
         run.uid_range = _uid_range(index)
-        with transaction.atomic():
-            for start in range(0, count, CHUNK):
-                size = min(CHUNK, count - start)
-                drafts = [employer_draw(run) for _ in range(size)]
-                chunk_write(drafts, created, seconds)
+        chunks = (
+            [employer_draw(run) for _ in range(min(CHUNK, count - start))]
+            for start in range(0, count, CHUNK)
+        )
+        if pipelined:
+            _chunks_write_behind(chunks, created, seconds)
+        else:
+            with transaction.atomic():
+                for drafts in chunks:
+                    chunk_write(drafts, created, seconds)
     return created, seconds
+
+
+def _office_employers_seed_pipelined(jobs: list[tuple]) -> tuple[dict, dict]:
+    return _office_employers_seed(jobs, pipelined=True)
+
+
+def _chunks_write_behind(chunks, created: dict, seconds: dict) -> None:
+    """Writes chunks in a second thread (one transaction) while the next is drawn."""
+    pending: queue.Queue = queue.Queue(maxsize=2)
+    failure: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            with transaction.atomic():
+                while (drafts := pending.get()) is not None:
+                    chunk_write(drafts, created, seconds)
+        except BaseException as exc:  # handed to the drawing thread below
+            failure.append(exc)
+            while pending.get() is not None:  # drain, so the producer never blocks
+                pass
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer, name="seed-writer")
+    thread.start()
+    try:
+        for drafts in chunks:
+            if failure:
+                break
+            pending.put(drafts)
+    finally:
+        pending.put(None)
+        thread.join()
+    if failure:
+        raise failure[0]
 
 
 def _uid_range(index: int) -> tuple[int, int]:

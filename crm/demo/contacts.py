@@ -25,7 +25,6 @@ from ..models import (
     QUALITY_MARK_NAMES,
     Channel,
     Contact,
-    ContactPerson,
     ContactQualityRating,
     Employer,
     FollowUp,
@@ -37,12 +36,12 @@ from ..services.contacts import add_months
 from .draw import pick
 
 YEARS = 3
-MEAN_CONTACTS = {
-    RelationshipStatus.NEW: 6,
-    RelationshipStatus.ACTIVE: 13,
-    RelationshipStatus.REACTIVATION: 8,
-    RelationshipStatus.DORMANT: 3,
-    RelationshipStatus.STOPPED: 1,
+MEAN_CONTACTS = {  # about ten per employer on average over the demo's mix
+    RelationshipStatus.NEW: 8,
+    RelationshipStatus.ACTIVE: 17,
+    RelationshipStatus.REACTIVATION: 11,
+    RelationshipStatus.DORMANT: 4,
+    RelationshipStatus.STOPPED: 1.5,
 }
 CASE_RELATED_CHANNELS = {
     Channel.PHONE: 40,
@@ -154,7 +153,7 @@ class ContactDraft(NamedTuple):
     starting_point: str
     topics: list[str]
     outcome: str
-    participants: list[ContactPerson]  # saved before the contacts are written
+    participants: list  # PersonDraft, written before the contacts
     marks: tuple[int | None, ...] | None  # in QUALITY_MARK_NAMES order
     follow_up: tuple[date, int, str] | None  # due on, assignee id, note
 
@@ -162,7 +161,7 @@ class ContactDraft(NamedTuple):
 def contacts_draw(
     rng: random.Random,
     employer: Employer,
-    persons: list[ContactPerson],
+    persons: list,  # PersonDraft: their keys are known when the rows are written
     staff: list,
     today: date,
 ) -> list[ContactDraft]:

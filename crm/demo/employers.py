@@ -8,22 +8,24 @@ a PostgreSQL `COPY` writer would replace `chunk_write` only.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.utils import timezone
 from faker import Faker
 from phonenumber_field.phonenumber import PhoneNumber
 from stdnum.ch import uid as stdnum_uid
 
-from core.bulk import bulk_insert, rows_insert
+from core.bulk import bulk_insert, ids_reserve, phone_e164, rows_insert
 
 from ..models import (
     ContactPerson,
@@ -146,10 +148,30 @@ def _street(lang: str, name: str) -> str:
     return f"Via {name}"
 
 
+class PersonDraft:
+    """A contact person as drawn: the columns of its row, no model instance (there
+    are five per employer). `pk` is set when the row is written."""
+
+    __slots__ = (
+        "pk",
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "mobile",
+        "languages",
+    )
+
+    def __init__(self, first_name, last_name, email, phone, mobile, languages):
+        self.pk = None
+        self.first_name, self.last_name, self.email = first_name, last_name, email
+        self.phone, self.mobile, self.languages = phone, mobile, languages
+
+
 class Draft(NamedTuple):
     employer: Employer
-    persons: list[tuple[ContactPerson, str, bool]]  # person, function, fixed contact
-    history: list[CooperationAssessment]
+    persons: list[tuple[PersonDraft, str, bool]]  # person, function, fixed contact
+    history: list[HistoryDraft]
     contacts: list[ContactDraft]
 
 
@@ -269,7 +291,7 @@ def _pension_fund(rng: random.Random, lang: str, rank: int, stem: str) -> str:
 
 def _persons(
     run: Run, employer: Employer, domain: str, rank: int, place: Place, line: int
-) -> list[tuple[ContactPerson, str, bool]]:
+) -> list[tuple[PersonDraft, str, bool]]:
     """3–7 people: the CEO first, then functions typical of the employer's size."""
     rng, lang = run.rng, employer.language_region
     count = rng.choices((3, 4, 5, 6, 7), (15, 20, 30, 20, 15))[0]
@@ -290,8 +312,7 @@ def _persons(
         if employer.company_language == "en":
             languages.append("en")
         mobile = _phone(f"7{rng.choice('56789')}", rng.randrange(2_000_000, 10**7))
-        person = ContactPerson(
-            office=run.office,
+        person = PersonDraft(
             first_name=first,
             last_name=last,
             email=f"{mailbox}@{domain}",
@@ -311,7 +332,17 @@ def _fixed_person(functions: list[str]) -> int:
     return 0
 
 
-def _history(run: Run, employer: Employer) -> list[CooperationAssessment]:
+class HistoryDraft(NamedTuple):
+    """One cooperation assessment as drawn (the columns of its row)."""
+
+    valid_from: date
+    cooperation_type: str
+    intensity: str
+    reason: str
+    recorded_by_id: int | None
+
+
+def _history(run: Run, employer: Employer) -> list[HistoryDraft]:
     """1–3 dated assessments; the latest is the employer's current type/intensity."""
     rng, lang = run.rng, run.spec.language
     states = [(employer.cooperation_type, employer.intensity)]
@@ -325,17 +356,40 @@ def _history(run: Run, employer: Employer) -> list[CooperationAssessment]:
         if index == len(states) - 1:
             reason = FIRST_ASSESSMENT[lang] + reason
         history.append(
-            CooperationAssessment(
-                employer=employer,
-                valid_from=day,
-                cooperation_type=kind,
-                intensity=intensity,
-                reason=reason,
-                recorded_by=employer.fixed_contact,
-            )
+            HistoryDraft(day, kind, intensity, reason, employer.fixed_contact_id)
         )
         day -= timedelta(days=rng.randrange(120, 720))
     return history
+
+
+def _recorded_at(day: date):
+    """An assessment is recorded on the day it takes effect (09:00 local time)."""
+    moment = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return connection.ops.adapt_datetimefield_value(moment + timedelta(hours=9))
+
+
+PERSON_COLUMNS = [
+    "id",
+    "office_id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "mobile",
+    "languages",
+    "is_active",
+    "created_at",
+    "updated_at",
+]
+HISTORY_COLUMNS = [
+    "employer_id",
+    "valid_from",
+    "cooperation_type",
+    "intensity",
+    "reason",
+    "recorded_by_id",
+    "recorded_at",
+]
 
 
 def chunk_write(
@@ -344,7 +398,6 @@ def chunk_write(
     """Inserts table by table (COPY on PostgreSQL, see core/bulk.py). Primary keys
     are known before each insert, so later tables can point at earlier rows."""
     people = [person for draft in drafts for person, _f, _x in draft.persons]
-    history = [entry for draft in drafts for entry in draft.history]
 
     def write(key: str, model, columns: list[str] | None, rows: list) -> None:
         started = time.perf_counter()
@@ -357,7 +410,27 @@ def chunk_write(
             seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
 
     write("employers", Employer, None, [draft.employer for draft in drafts])
-    write("contact_persons", ContactPerson, None, people)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    for person, pk in zip(people, ids_reserve(ContactPerson, len(people)), strict=True):
+        person.pk = pk
+    person_rows = [
+        (
+            person.pk,
+            draft.employer.office_id,
+            person.first_name,
+            person.last_name,
+            person.email,
+            phone_e164(person.phone),
+            phone_e164(person.mobile),
+            json.dumps(person.languages),
+            True,
+            now,
+            now,
+        )
+        for draft in drafts
+        for person, _function, _fixed in draft.persons
+    ]
+    write("contact_persons", ContactPerson, PERSON_COLUMNS, person_rows)
     roles = [
         (draft.employer.pk, person.pk, function, is_fixed)
         for draft in drafts
@@ -365,5 +438,18 @@ def chunk_write(
     ]
     role_columns = ["employer_id", "person_id", "function", "is_fixed_contact"]
     write("roles", EmployerRole, role_columns, roles)
-    write("assessments", CooperationAssessment, None, history)
+    history_rows = [
+        (
+            draft.employer.pk,
+            entry.valid_from,
+            entry.cooperation_type,
+            entry.intensity,
+            entry.reason,
+            entry.recorded_by_id,
+            _recorded_at(entry.valid_from),
+        )
+        for draft in drafts
+        for entry in draft.history
+    ]
+    write("assessments", CooperationAssessment, HISTORY_COLUMNS, history_rows)
     contacts_write([(draft.employer, draft.contacts) for draft in drafts], write)

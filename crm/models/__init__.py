@@ -1,3 +1,4 @@
+from .case import CaseReference, EarlyDetectionReport, LoadLevel
 from .choices import (
     Canton,
     CompanyLanguage,
@@ -14,6 +15,7 @@ from .choices import (
     SizeClass,
     StaffRole,
 )
+from .complaint import Complaint
 from .contact import (
     QUALITY_MARK_NAMES,
     QUALITY_MARKS,
@@ -26,14 +28,27 @@ from .contact import (
     Topic,
 )
 from .employer import CooperationAssessment, Employer
+from .measure import Measure
 from .office import Office, StaffProfile, Team
 from .opportunity import JobOpportunity
+from .partner import Agreement, Handover, PartnerContact, PartnerOrganisation
 from .person import ContactPerson, EmployerRole
+from .placement import Placement
 from .request import Request
 
 __all__ = [
     "QUALITY_MARKS",
     "QUALITY_MARK_NAMES",
+    "Agreement",
+    "CaseReference",
+    "Complaint",
+    "EarlyDetectionReport",
+    "Handover",
+    "LoadLevel",
+    "Measure",
+    "PartnerContact",
+    "PartnerOrganisation",
+    "Placement",
     "Canton",
     "Channel",
     "CompanyLanguage",

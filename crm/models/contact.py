@@ -148,6 +148,15 @@ class Contact(models.Model):
         default=False,
         help_text=_("Arises from an insurance case; otherwise case-independent."),
     )
+    case = models.ForeignKey(
+        "crm.CaseReference",
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        help_text=_("For a case-related contact: the case it belongs to."),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     initiated_by = models.CharField(
         _("initiated by"), max_length=10, choices=InitiatedBy.choices
@@ -287,6 +296,14 @@ class FollowUp(models.Model):
     contact = models.ForeignKey(
         Contact,
         verbose_name=_("from contact"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+    )
+    placement = models.ForeignKey(
+        "crm.Placement",
+        verbose_name=_("from placement"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -120,6 +120,24 @@ class Employer(models.Model):
         _("daily-sickness insurer"), max_length=200, blank=True
     )
     pension_fund = models.CharField(_("pension fund"), max_length=200, blank=True)
+    daily_sickness_insurer_partner = models.ForeignKey(
+        "crm.PartnerOrganisation",
+        verbose_name=_("daily-sickness insurer (partner)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="insured_employers",
+        limit_choices_to={"kind": "daily_sickness_insurer"},
+    )
+    pension_fund_partner = models.ForeignKey(
+        "crm.PartnerOrganisation",
+        verbose_name=_("pension fund (partner)"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pension_employers",
+        limit_choices_to={"kind": "pension_fund"},
+    )
     can_offer_adapted_work = models.BooleanField(
         _("can offer adapted work"), default=False
     )

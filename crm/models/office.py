@@ -1,11 +1,13 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import MultipleChoiceField
 
 from .choices import Canton, Language, StaffRole
+
+LAW_TO_VERIFY = _("Default; to verify against the law in force.")
 
 
 class Office(models.Model):
@@ -34,6 +36,51 @@ class Office(models.Model):
         default=5000,
         help_text=_("Early-intervention amounts staff may decide on the spot."),
     )
+    # Case rules. Defaults from the IVG as read in 2024 (Art. 18a, 18b, 18c,
+    # 14quater) and the IIZ handover agreement; each office checks them.
+    early_detection_target_days = models.PositiveSmallIntegerField(
+        _("first contact after an early-detection report within (business days)"),
+        default=10,
+        validators=[MinValueValidator(1)],
+    )
+    trial_placement_max_days = models.PositiveSmallIntegerField(
+        _("trial placement: at most (days)"),
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text=LAW_TO_VERIFY,
+    )
+    onboarding_subsidy_max_days = models.PositiveSmallIntegerField(
+        _("onboarding subsidy: at most (days)"),
+        default=180,
+        validators=[MinValueValidator(1)],
+        help_text=LAW_TO_VERIFY,
+    )
+    compensation_window_months = models.PositiveSmallIntegerField(
+        _("contribution compensation: within (months after the placement)"),
+        default=36,
+        validators=[MinValueValidator(1)],
+        help_text=LAW_TO_VERIFY,
+    )
+    compensation_min_job_months = models.PositiveSmallIntegerField(
+        _("contribution compensation: job lasted more than (months)"),
+        default=3,
+        help_text=LAW_TO_VERIFY,
+    )
+    advice_after_placement_months = models.PositiveSmallIntegerField(
+        _("advice after placement: window (months)"),
+        default=36,
+        validators=[MinValueValidator(1)],
+        help_text=LAW_TO_VERIFY,
+    )
+    re_referral_window_months = models.PositiveSmallIntegerField(
+        _("IIZ re-referral guard: window (months)"),
+        default=6,
+        validators=[MinValueValidator(3), MaxValueValidator(6)],
+        help_text=_(
+            "A partner referring the same person again this soon after placement "
+            "support ended without a job gets a warning (IIZ agreement: 3–6 months)."
+        ),
+    )
     contact_due_months = models.PositiveSmallIntegerField(
         _("case-independent contact due after (months)"),
         default=12,
@@ -51,6 +98,12 @@ class Office(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(re_referral_window_months__gte=3)
+                & models.Q(re_referral_window_months__lte=6),
+                name="office_re_referral_3_to_6",
+                violation_error_message=_("The re-referral window is 3 to 6 months."),
+            ),
+            models.CheckConstraint(
                 condition=models.Q(
                     contact_overdue_months__gte=models.F("contact_due_months")
                 ),
@@ -58,7 +111,7 @@ class Office(models.Model):
                 violation_error_message=_(
                     "A contact cannot be overdue before it is due."
                 ),
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -105,6 +158,14 @@ class StaffProfile(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=StaffRole.choices)
     languages = MultipleChoiceField(_("languages"), item_choices=Language.choices)
+    decision_limit_chf = models.DecimalField(
+        _("on-site decision limit (CHF)"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: the office's limit."),
+    )
     follow_up_digest = models.BooleanField(
         _("daily e-mail with my follow-ups"), default=True
     )
@@ -116,6 +177,12 @@ class StaffProfile(models.Model):
     def __str__(self) -> str:
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name} ({self.office.code})"
+
+    @property
+    def effective_decision_limit_chf(self):
+        if self.decision_limit_chf is not None:
+            return self.decision_limit_chf
+        return self.office.onsite_decision_limit_chf
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

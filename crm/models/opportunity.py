@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import JobOpportunityQuerySet
+from .case import LoadLevel
 from .employer import Employer
 from .office import Office
 from .person import ContactPerson
@@ -29,6 +30,7 @@ class JobOpportunity(models.Model):
     class Source(models.TextChoices):
         PORTAL = "portal", _("portal")
         STAFF = "staff", _("recorded by staff")
+        API = "api", _("API")
 
     office = models.ForeignKey(
         Office,
@@ -53,6 +55,14 @@ class JobOpportunity(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(_("job title"), max_length=200)
     description = models.TextField(_("tasks and requirements"), blank=True)
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    physical_load = models.PositiveSmallIntegerField(
+        _("physical load"), choices=LoadLevel.choices, null=True, blank=True
+    )
+    psychological_load = models.PositiveSmallIntegerField(
+        _("psychological load"), choices=LoadLevel.choices, null=True, blank=True
+    )
+    region = models.CharField(_("region"), max_length=100, blank=True)
     workload_percent = models.PositiveSmallIntegerField(
         _("workload (%)"), null=True, blank=True
     )
@@ -81,6 +91,10 @@ class JobOpportunity(models.Model):
                 fields=["employer", "-reported_on"], name="opportunity_employer_idx"
             ),
             models.Index(fields=["office", "status"], name="opportunity_office_idx"),
+            # Matching: open places of an office in a region.
+            models.Index(
+                fields=["office", "status", "region"], name="opportunity_match_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,6 +36,12 @@ class Request(models.Model):
         PREVENTION = "prevention", _("health at work and prevention")
         OTHER = "other", _("something else")
 
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("portal")
+        PHONE = "phone", _("phone")
+        EMAIL = "email", _("e-mail")
+        HOTLINE = "hotline", _("hotline")
+
     class Status(models.TextChoices):
         OPEN = "open", _("received")
         IN_PROGRESS = "in_progress", _("in progress")
@@ -67,6 +73,18 @@ class Request(models.Model):
         related_name="requests",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.PORTAL
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The staff member who took a phone, e-mail or hotline request."),
+    )
     subject = models.CharField(_("subject"), max_length=20, choices=Subject.choices)
     message = models.TextField(_("message"))
     callback_phone = models.CharField(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import (
     QUALITY_MARK_NAMES,
+    CaseReference,
     Contact,
     ContactPerson,
     ContactQualityRating,
@@ -62,6 +63,7 @@ def contact_log(
     follow_up_on: date | None = None,
     follow_up_assignee: AbstractBaseUser | None = None,
     follow_up_note: str = "",
+    case: CaseReference | None = None,
 ) -> Contact:
     """Logs a contact of `staff` with `employer`, with its rating and follow-up.
 
@@ -86,8 +88,10 @@ def contact_log(
         topics=list(topics),
         outcome=outcome,
         notes=notes,
+        case=case,
     )
     _collect(errors, contact.full_clean)
+    _check_case(errors, contact)
     _check_employer_in_scope(errors, employer, office)
     _check_participants(errors, employer, participants)
     quality_rating = _rating_build(errors, contact, rating)
@@ -148,6 +152,17 @@ def _check_employer_in_scope(errors: ErrorDict, employer: Employer, office) -> N
             employer=employer,
             office=office.code,
         )
+
+
+def _check_case(errors: ErrorDict, contact: Contact) -> None:
+    """A case-related contact may name its case: one of the office's cases."""
+    case = contact.case
+    if case is None:
+        return
+    if not contact.case_related:
+        _add(errors, "case", _("Only a case-related contact has a case."), "case_kind")
+    elif case.office_id != contact.office_id:
+        _add(errors, "case", _("The case belongs to another office."), "case_office")
 
 
 def _check_participants(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import (
-    Channel,
     ContactPerson,
     Employer,
     InitiatedBy,
@@ -58,16 +57,23 @@ def request_submit(
     callback_phone: str = "",
     callback_time: str = "",
     attachment: UploadedFile | None = None,
+    channel: str = Request.Channel.PORTAL,
+    recorded_by: AbstractBaseUser | None = None,
+    received_at: datetime | None = None,
 ) -> Request:
     """Records an employer's request and starts its clock against the lead office's
-    reaction-time target. Raises ValidationError (nothing saved) on bad input."""
+    reaction-time target. Raises ValidationError (nothing saved) on bad input.
+
+    Phone, e-mail and hotline requests are entered by staff (`request_record`)."""
     office = employer.office
-    received_at = timezone.now()
+    received_at = received_at or timezone.now()
     request = Request(
         office=office,
         employer=employer,
         person=person,
         kind=kind,
+        channel=channel,
+        recorded_by=recorded_by,
         subject=subject,
         message=message.strip(),
         callback_phone=callback_phone.strip(),
@@ -89,6 +95,38 @@ def request_submit(
     request.full_clean()
     request.save()
     return request
+
+
+def request_record(
+    *,
+    staff: AbstractBaseUser,
+    employer: Employer,
+    channel: str,
+    kind: str,
+    subject: str,
+    message: str,
+    person: ContactPerson | None = None,
+    callback_phone: str = "",
+    received_at: datetime | None = None,
+) -> Request:
+    """A request that came by phone, e-mail or the hotline, entered by staff; the
+    same clock as a portal request."""
+    if channel == Request.Channel.PORTAL:
+        raise ValidationError(
+            {"channel": _("Portal requests come in through the portal.")},
+            code="channel_portal",
+        )
+    return request_submit(
+        employer=employer,
+        person=person,
+        kind=kind,
+        subject=subject,
+        message=message,
+        callback_phone=callback_phone,
+        channel=channel,
+        recorded_by=staff,
+        received_at=received_at,
+    )
 
 
 @transaction.atomic
@@ -127,7 +165,7 @@ def request_answer(
             employer=request.employer,
             staff=staff,
             occurred_on=timezone.localdate(),
-            channel=Channel.PORTAL,
+            channel=request.channel,  # the same values as Channel
             case_related=False,
             initiated_by=InitiatedBy.EMPLOYER,
             starting_point=StartingPoint.ADVICE_REQUEST,

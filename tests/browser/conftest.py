@@ -5,6 +5,8 @@ skip without it, and fail under REQUIRE_SERVICES=1. Tests use pytest-django's
 `live_server`, a real HTTP server on the test database in a background thread.
 """
 
+from importlib import import_module
+
 import pytest
 from django.conf import settings
 
@@ -60,3 +62,20 @@ def wagtail_root(transactional_db):
 
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+
+
+@pytest.fixture
+def home_pages(wagtail_root):
+    """The German and French home pages and the default site, as the migrations
+    make them (a transactional test before may have flushed them), and an empty
+    page cache."""
+    from django.apps import apps
+    from django.core.cache import cache
+
+    from cms.models import HomePage
+
+    cache.clear()
+    if not HomePage.objects.exists():
+        migration = import_module("cms.migrations.0002_home_pages")
+        migration.create_home_pages(apps, None)
+    return HomePage.objects.get(locale__language_code=settings.LANGUAGE_CODE)

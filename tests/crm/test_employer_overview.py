@@ -437,9 +437,11 @@ def test_employer_page_query_count_does_not_grow_with_contacts(
 #: takes ten: employer, timeline count, contacts, their participants, colleagues and
 #: follow-ups, ratings for the chart, cooperation history, contact persons, open
 #: follow-ups; the portal adds a COUNT per timeline source (requests, job
-#: opportunities) and the job-opportunity list. The margin leaves room for other
-#: apps' menu items.
-EMPLOYER_PAGE_MAX_QUERIES = 28
+#: opportunities) and the job-opportunity list; cases add a COUNT per case source
+#: (measures, placements) and the case panel's four (open cases, granted measures
+#: by kind, awaiting approval, placements). The margin leaves room for other apps'
+#: menu items.
+EMPLOYER_PAGE_MAX_QUERIES = 34
 
 
 # --- Logging a contact from the page ------------------------------------------

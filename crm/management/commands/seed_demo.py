@@ -3,6 +3,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import (
     BaseCommand,
     CommandError,
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Offices exist already: demo data not loaded (--if-empty)."
             )
+            self._logins_remind()
             return
         started = time.monotonic()
         result = demo_seed(employers=employers, seed=seed)
@@ -71,6 +73,18 @@ class Command(BaseCommand):
         for username, role, office in result.logins:
             self.stdout.write(f"  {username:<16} {role:<24} {office}")
         self.stdout.write(self._summary(result.created.get("employers", 0)))
+
+    def _logins_remind(self) -> None:
+        """What `make run` shows on every start: where to log in, and as whom."""
+        self.stdout.write(f"Admin: {settings.SITE_URL}/admin/")
+        demo = ["admin", "be.staff", "vd.staff", "ti.staff"]
+        users = get_user_model().objects.filter(username__in=demo, is_active=True)
+        names = [name for name in demo if users.filter(username=name).exists()]
+        if names:
+            self.stdout.write(
+                f"Demo logins: {', '.join(names)} (password {DEMO_PASSWORD}, "
+                "unless changed); `manage.py seed_demo` lists them all."
+            )
 
     @staticmethod
     def _summary(added: int) -> str:

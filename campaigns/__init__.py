@@ -1,0 +1,1 @@
+"""Newsletters, segments, subscriptions and consent, deliveries, tracking, outreach."""

@@ -1,0 +1,1 @@
+"""Staff UI of campaigns (Wagtail admin), registered from campaigns/wagtail_hooks.py."""

@@ -1,0 +1,117 @@
+"""One MIME skeleton per newsletter language; each recipient's bytes spliced in.
+
+Building a 43 KB message with Python's `email` package costs about 3 ms, which alone
+caps a sender at ~330 messages/s. The skeleton is encoded once (headers, boundaries,
+quoted-printable body); per recipient only the slots (greeting, tracked links,
+unsubscribe URL, To, Message-ID) are encoded and joined: tens of microseconds.
+
+Each quoted-printable fragment ends in a soft line break (`=` CRLF), which decoders
+drop, so fragments encoded on their own concatenate into one valid body.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Mapping
+from email.header import Header
+from email.utils import formataddr, formatdate
+
+SLOT = re.compile(r"\[\[([a-z_]+(?::\d+)?)\]\]")
+SOFT_BREAK = b"=\r\n"
+
+
+def qp(text: str) -> bytes:
+    """Quoted-printable `text`, CRLF line ends, ending in a soft line break."""
+    encoded = binascii.b2a_qp(
+        text.replace("\r", "").encode(), quotetabs=False, istext=True
+    )
+    encoded = encoded.replace(b"\n", b"\r\n")
+    return encoded if encoded.endswith(b"\r\n") else encoded + SOFT_BREAK
+
+
+def header_encode(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+class Body:
+    """A text split at its [[slots]]: literals encoded once, slots per recipient."""
+
+    def __init__(self, text: str) -> None:
+        pieces = SLOT.split(text)
+        self.literals = [qp(piece) if piece else b"" for piece in pieces[0::2]]
+        self.slots = pieces[1::2]
+
+    def render(self, values: Mapping[str, str]) -> list[bytes]:
+        out = [self.literals[0]]
+        for slot, literal in zip(self.slots, self.literals[1:], strict=True):
+            value = values.get(slot, "")
+            out.append(qp(value) if value else b"")
+            out.append(literal)
+        return out
+
+
+class MessageSkeleton:
+    """A multipart/alternative newsletter message for one language."""
+
+    def __init__(
+        self,
+        *,
+        from_header: str,
+        subject: str,
+        list_id: str,
+        text: str,
+        html: str,
+        boundary: str,
+        reply_to: str = "",
+        sender_email: str = "",
+    ) -> None:
+        self.sender_email = sender_email
+        head = [
+            f"From: {from_header}",
+            f"Subject: {header_encode(subject)}",
+            f"Date: {formatdate(localtime=True)}",
+            "MIME-Version: 1.0",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+            f"List-Id: {list_id}",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "Precedence: bulk",
+            "Auto-Submitted: auto-generated",
+        ]
+        if reply_to:
+            head.append(f"Reply-To: {reply_to}")
+        self.head = ("\r\n".join(head) + "\r\n").encode()
+        part = "--{b}\r\nContent-Type: text/{kind}; charset=utf-8\r\n" + (
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        )
+        self.text_open = part.format(b=boundary, kind="plain").encode()
+        self.html_open = ("\r\n" + part.format(b=boundary, kind="html")).encode()
+        self.close = f"\r\n--{boundary}--\r\n".encode()
+        self.text = Body(text)
+        self.html = Body(html)
+
+    def render(
+        self,
+        *,
+        to_name: str,
+        to_email: str,
+        message_id: str,
+        list_unsubscribe: str,
+        values: Mapping[str, str],
+    ) -> bytes:
+        to = formataddr((to_name, to_email), charset="utf-8") if to_name else to_email
+        recipient_head = (
+            f"To: {to}\r\nMessage-ID: {message_id}\r\n"
+            f"List-Unsubscribe: {list_unsubscribe}\r\n\r\n"
+        ).encode()
+        return b"".join(
+            [
+                self.head,
+                recipient_head,
+                self.text_open,
+                *self.text.render(values),
+                self.html_open,
+                *self.html.render(values),
+                self.close,
+            ]
+        )

@@ -1,0 +1,504 @@
+"""Sending a newsletter: the request only enqueues, Celery sends in batches.
+
+- `newsletter_send` creates one Delivery per recipient (unique per newsletter and
+  address: starting twice creates and sends nothing new), compiles the MJML once per
+  language and enqueues the dispatch after commit.
+- `delivery_send_batch` sends the still-queued deliveries of one batch over the
+  worker's persistent SMTP connection and marks each as sent right after the server
+  accepted it (in groups of NEWSLETTER_MARK_SENT_EVERY): a worker killed mid-batch
+  re-sends at most the messages not yet recorded.
+- 4xx answers defer the delivery and retry the batch with exponential backoff; 5xx
+  answers bounce it and put the address on the suppression list.
+- A throttle (messages per minute, the office's mail settings) paces one batch at a
+  time; without one every batch is enqueued at once for all workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from datetime import datetime
+from email.utils import formataddr, parseaddr
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from ..mail import office_sender
+from ..mime import MessageSkeleton
+from ..models import Delivery, MailSettings, Newsletter, NewsletterVersion, Suppression
+from ..selectors import Recipient, newsletter_recipients
+from ..tokens import token_make
+from ..transport import SendFailure, transport_get
+from .rendering import newsletter_compile, version_compile
+from .subscriptions import preferences_token_make
+from .suppression import suppressed_emails, suppression_add
+
+STATUS_CHECK_EVERY = 20  # messages between looks at pause/cancel
+
+
+def batch_size() -> int:
+    return getattr(settings, "NEWSLETTER_BATCH_SIZE", 200)
+
+
+def max_attempts() -> int:
+    return getattr(settings, "NEWSLETTER_MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> float:
+    """Exponential backoff: base, 2×base, 4×base … (base 60 s by default)."""
+    base = getattr(settings, "NEWSLETTER_RETRY_BASE_SECONDS", 60)
+    return base * 2 ** max(0, attempts - 1)
+
+
+def messages_per_minute(newsletter: Newsletter) -> int:
+    mail_settings = MailSettings.objects.filter(office_id=newsletter.office_id).first()
+    return mail_settings.messages_per_minute if mail_settings else 0
+
+
+# --- Starting, pausing, resuming, cancelling --------------------------------------
+
+
+@transaction.atomic
+def newsletter_send(
+    newsletter: Newsletter, *, user: AbstractBaseUser | None = None, at=None
+) -> Newsletter:
+    """Sends now, or schedules for `at` (the beat task starts it then)."""
+    newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
+    if newsletter.status not in (Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED):
+        raise ValidationError(_("This newsletter has already been sent."))
+    if not newsletter.versions.exists():
+        raise ValidationError(_("Write at least one language version first."))
+    if at is not None and at > timezone.now():
+        newsletter.status = Newsletter.Status.SCHEDULED
+        newsletter.scheduled_at = at
+        newsletter.save(update_fields=["status", "scheduled_at"])
+        return newsletter
+    newsletter_compile(newsletter)
+    deliveries_create(newsletter, newsletter_recipients(newsletter))
+    newsletter.status = Newsletter.Status.SENDING
+    newsletter.started_at = timezone.now()
+    newsletter.save(update_fields=["status", "started_at"])
+    _dispatch_on_commit(newsletter.pk)
+    return newsletter
+
+
+def deliveries_create(newsletter: Newsletter, recipients: list[Recipient]) -> int:
+    """One Delivery per address (existing ones are left alone); suppressed
+    addresses get a delivery marked suppressed, so the results show them."""
+    suppressed = suppressed_emails(newsletter.mailing_list)
+    size = batch_size()
+    rows = []
+    seen: set[str] = set()
+    for recipient in recipients:
+        if recipient.email in seen:
+            continue
+        seen.add(recipient.email)
+        rows.append(
+            Delivery(
+                newsletter=newsletter,
+                person_id=recipient.person_id,
+                employer_id=recipient.employer_id,
+                email=recipient.email,
+                name=recipient.name,
+                language=recipient.language,
+                batch=len(rows) // size,
+                status=(
+                    Delivery.Status.SUPPRESSED
+                    if recipient.email in suppressed
+                    else Delivery.Status.QUEUED
+                ),
+            )
+        )
+    Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+def _dispatch_on_commit(newsletter_id: int) -> None:
+    from ..tasks import newsletter_dispatch_task
+
+    transaction.on_commit(
+        lambda: newsletter_dispatch_task.delay(newsletter_id=newsletter_id)
+    )
+
+
+def newsletter_pause(newsletter: Newsletter) -> None:
+    Newsletter.objects.filter(
+        pk=newsletter.pk, status=Newsletter.Status.SENDING
+    ).update(status=Newsletter.Status.PAUSED)
+
+
+@transaction.atomic
+def newsletter_resume(newsletter: Newsletter) -> None:
+    if Newsletter.objects.filter(
+        pk=newsletter.pk, status=Newsletter.Status.PAUSED
+    ).update(status=Newsletter.Status.SENDING):
+        _dispatch_on_commit(newsletter.pk)
+
+
+@transaction.atomic
+def newsletter_cancel(newsletter: Newsletter) -> None:
+    Newsletter.objects.filter(
+        pk=newsletter.pk,
+        status__in=[
+            Newsletter.Status.SENDING,
+            Newsletter.Status.PAUSED,
+            Newsletter.Status.SCHEDULED,
+        ],
+    ).update(status=Newsletter.Status.CANCELLED, finished_at=timezone.now())
+    newsletter.deliveries.filter(
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.DEFERRED]
+    ).update(status=Delivery.Status.CANCELLED)
+
+
+def newsletters_due_start(now: datetime | None = None) -> int:
+    """Starts scheduled newsletters whose time has come (beat, every minute)."""
+    now = now or timezone.now()
+    started = 0
+    for newsletter in Newsletter.objects.filter(
+        status=Newsletter.Status.SCHEDULED, scheduled_at__lte=now
+    ):
+        newsletter_send(newsletter)
+        started += 1
+    return started
+
+
+# --- The worker's side -----------------------------------------------------------
+
+
+def newsletter_dispatch(newsletter_id: int) -> int:
+    """Enqueues the batches that still have queued deliveries; with a throttle only
+    the first (each batch enqueues the next). Returns how many were enqueued."""
+    from ..tasks import delivery_send_batch_task
+
+    newsletter = Newsletter.objects.get(pk=newsletter_id)
+    if newsletter.status != Newsletter.Status.SENDING:
+        return 0
+    batches = list(
+        newsletter.deliveries.filter(status=Delivery.Status.QUEUED)
+        .values_list("batch", flat=True)
+        .distinct()
+        .order_by("batch")
+    )
+    if not batches:
+        newsletter_finish_if_done(newsletter_id)
+        return 0
+    if messages_per_minute(newsletter):
+        batches = batches[:1]
+    for batch in batches:
+        delivery_send_batch_task.delay(newsletter_id=newsletter_id, batch=batch)
+    return len(batches)
+
+
+def newsletter_finish_if_done(newsletter_id: int) -> None:
+    pending = Delivery.objects.filter(
+        newsletter_id=newsletter_id,
+        status__in=[Delivery.Status.QUEUED, Delivery.Status.DEFERRED],
+    )
+    if not pending.exists():
+        Newsletter.objects.filter(
+            pk=newsletter_id, status=Newsletter.Status.SENDING
+        ).update(status=Newsletter.Status.SENT, finished_at=timezone.now())
+
+
+_skeletons: OrderedDict[tuple, tuple[MessageSkeleton, list]] = OrderedDict()
+
+
+def skeleton_get(newsletter: Newsletter, language: str) -> tuple[MessageSkeleton, list]:
+    """One skeleton per newsletter and language per worker process, built from the
+    version compiled when the send started (never compiled again here)."""
+    # started_at: a newsletter sent again (e.g. a test database reusing ids) never
+    # meets an old skeleton.
+    key = (newsletter.pk, language, newsletter.started_at)
+    if key not in _skeletons:
+        version = NewsletterVersion.objects.get(
+            newsletter=newsletter, language=language
+        )
+        if not version.compiled_html:
+            version_compile(version)
+        name, address, _postal = office_sender(newsletter.office)
+        mail_settings = getattr(newsletter.office, "mail_settings", None)
+        domain = address.rpartition("@")[2] or "localhost"
+        _skeletons[key] = (
+            MessageSkeleton(
+                from_header=formataddr((name, address), charset="utf-8"),
+                subject=version.subject,
+                list_id=(
+                    f"{newsletter.mailing_list.name} "
+                    f"<{newsletter.mailing_list.slug}.{newsletter.office.code.lower()}"
+                    f".{domain}>"
+                ),
+                text=version.compiled_text,
+                html=version.compiled_html,
+                boundary=f"=_passerelle_{newsletter.pk}_{language}",
+                reply_to=mail_settings.reply_to if mail_settings else "",
+                sender_email=address,
+            ),
+            list(version.links),
+        )
+        while len(_skeletons) > 16:
+            _skeletons.popitem(last=False)
+    return _skeletons[key]
+
+
+def message_id(delivery_id: int, newsletter_id: int, domain: str) -> str:
+    """Deterministic: a re-sent copy has the same id, so mailboxes can drop it."""
+    digest = hashlib.sha256(
+        f"{settings.SECRET_KEY}:{newsletter_id}:{delivery_id}".encode()
+    ).hexdigest()[:12]
+    return f"<n{newsletter_id}.d{delivery_id}.{digest}@{domain}>"
+
+
+@cache
+def _url_prefix(name: str, site: str) -> str:
+    """`https://site/newsletter/unsubscribe/` etc., resolved once per process."""
+    path = reverse(name, args=["TOKEN"])
+    return site + path[: path.index("TOKEN")]
+
+
+def delivery_message(
+    newsletter: Newsletter, delivery: Delivery, *, test: bool = False
+) -> bytes:
+    skeleton, links = skeleton_get(newsletter, delivery.language)
+    site = settings.SITE_URL
+    address = skeleton.sender_email
+    domain = address.rpartition("@")[2] or "localhost"
+    unsubscribe_token = token_make("unsubscribe", delivery.pk)
+    unsubscribe_url = (
+        f"{_url_prefix('campaigns:unsubscribe', site)}{unsubscribe_token}/"
+    )
+    preferences = preferences_token_make(newsletter.office_id, delivery.email)
+    preferences_url = f"{_url_prefix('campaigns:preferences', site)}{preferences}/"
+    values = {
+        "greeting": _greeting(delivery),
+        "unsubscribe_url": unsubscribe_url,
+        "preferences_url": preferences_url,
+    }
+    if test:
+        values.update({f"link:{i}": url for i, url in enumerate(links)})
+    elif newsletter.tracking:
+        open_token = token_make("open", delivery.pk)
+        values["open_pixel"] = (
+            f'<img src="{_url_prefix("campaigns:open", site)}{open_token}.gif" '
+            'width="1" height="1" alt="">'
+        )
+        click_url = _url_prefix("campaigns:click", site)
+        for index in range(len(links)):
+            values[f"link:{index}"] = (
+                f"{click_url}{token_make('click', delivery.pk, index)}/"
+            )
+    list_unsubscribe = (
+        f"<{unsubscribe_url}>,\r\n <mailto:{address}"
+        f"?subject=unsubscribe%20{unsubscribe_token}>"
+    )
+    return skeleton.render(
+        to_name=delivery.name,
+        to_email=delivery.email,
+        message_id=message_id(delivery.pk, newsletter.pk, domain),
+        list_unsubscribe=list_unsubscribe,
+        values=values,
+    )
+
+
+@cache
+def _greeting_formats(language: str) -> tuple[str, str]:
+    with translation.override(language):
+        return str(_("Hello %(name)s,")), str(_("Hello,"))
+
+
+def _greeting(delivery: Delivery) -> str:
+    named, anonymous = _greeting_formats(delivery.language)
+    return named % {"name": delivery.name} if delivery.name else anonymous
+
+
+def envelope_from(newsletter: Newsletter, delivery_id: int) -> str:
+    """VERP: the bounce address with the delivery id, so a bounce names it."""
+    mail_settings = getattr(newsletter.office, "mail_settings", None)
+    bounce = mail_settings.bounce_email if mail_settings else ""
+    if not bounce:
+        return office_sender(newsletter.office)[1]
+    local, _at, domain = bounce.partition("@")
+    return f"{local}+{delivery_id}@{domain}"
+
+
+def delivery_send_batch(newsletter_id: int, batch: int) -> dict[str, int]:
+    """Sends the queued deliveries of one batch. Idempotent: sent ones are skipped."""
+    from ..tasks import delivery_retry_batch_task, newsletter_dispatch_task
+
+    newsletter = Newsletter.objects.select_related("office", "mailing_list").get(
+        pk=newsletter_id
+    )
+    counts = {"sent": 0, "deferred": 0, "bounced": 0, "failed": 0, "suppressed": 0}
+    if newsletter.status != Newsletter.Status.SENDING:
+        return counts
+    deliveries = list(
+        Delivery.objects.filter(
+            newsletter_id=newsletter_id, batch=batch, status=Delivery.Status.QUEUED
+        ).order_by("pk")
+    )
+    stopped = _deliveries_send(newsletter, deliveries, counts)
+    if stopped:
+        return counts
+    if counts["deferred"]:
+        attempts = (
+            Delivery.objects.filter(
+                newsletter_id=newsletter_id,
+                batch=batch,
+                status=Delivery.Status.DEFERRED,
+            )
+            .order_by("attempts")
+            .values_list("attempts", flat=True)
+            .first()
+        )
+        delivery_retry_batch_task.apply_async(
+            kwargs={"newsletter_id": newsletter_id, "batch": batch},
+            countdown=retry_delay(attempts or 1),
+        )
+    if messages_per_minute(newsletter):
+        newsletter_dispatch_task.delay(newsletter_id=newsletter_id)
+    newsletter_finish_if_done(newsletter_id)
+    return counts
+
+
+class SentRecorder:
+    """Marks deliveries sent in small groups (one UPDATE per group, not per message).
+
+    A worker killed before a flush re-sends at most the unflushed messages: that is
+    the bound on duplicates after a crash (NEWSLETTER_MARK_SENT_EVERY per worker).
+    """
+
+    def __init__(self) -> None:
+        self.every = getattr(settings, "NEWSLETTER_MARK_SENT_EVERY", 10)
+        self.pending: list[int] = []
+
+    def add(self, delivery: Delivery) -> None:
+        self.pending.append(delivery.pk)
+        if len(self.pending) >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            Delivery.objects.filter(pk__in=self.pending).update(
+                status=Delivery.Status.SENT, sent_at=timezone.now()
+            )
+            self.pending = []
+
+
+def _deliveries_send(
+    newsletter: Newsletter, deliveries: list[Delivery], counts: dict[str, int]
+) -> bool:
+    """Sends, paced by the throttle; True when paused or cancelled meanwhile."""
+    suppressed = _newly_suppressed(newsletter, [d.email for d in deliveries])
+    rate = messages_per_minute(newsletter)
+    interval = 60.0 / rate if rate else 0.0
+    transport = transport_get()
+    recorder = SentRecorder()
+    next_at = time.monotonic()
+    try:
+        for index, delivery in enumerate(deliveries):
+            if index and index % STATUS_CHECK_EVERY == 0 and _stopped(newsletter.pk):
+                return True
+            if delivery.email in suppressed:
+                _mark(delivery, Delivery.Status.SUPPRESSED)
+                counts["suppressed"] += 1
+                continue
+            if interval:
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                if _stopped(newsletter.pk):
+                    return True
+                next_at = time.monotonic() + interval
+            outcome = _send_one(newsletter, delivery, transport)
+            if outcome == "sent":
+                recorder.add(delivery)
+            counts[outcome] += 1
+    finally:
+        recorder.flush()
+    return False
+
+
+def _send_one(newsletter: Newsletter, delivery: Delivery, transport) -> str:
+    raw = delivery_message(newsletter, delivery)
+    try:
+        transport.send(envelope_from(newsletter, delivery.pk), delivery.email, raw)
+    except SendFailure as failure:
+        delivery.attempts += 1
+        delivery.last_error = str(failure)[:2000]
+        if failure.permanent:
+            suppression_add(
+                email=delivery.email,
+                reason=Suppression.Reason.HARD_BOUNCE,
+                office=newsletter.office,
+                detail=str(failure),
+            )
+            _mark(delivery, Delivery.Status.BOUNCED)
+            return "bounced"
+        if delivery.attempts >= max_attempts():
+            _mark(delivery, Delivery.Status.FAILED)
+            return "failed"
+        _mark(delivery, Delivery.Status.DEFERRED)
+        return "deferred"
+    return "sent"
+
+
+def _mark(delivery: Delivery, status: str) -> None:
+    delivery.status = status
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        attempts=delivery.attempts,
+        last_error=delivery.last_error,
+        sent_at=delivery.sent_at,
+    )
+
+
+def _stopped(newsletter_id: int) -> bool:
+    status = (
+        Newsletter.objects.filter(pk=newsletter_id)
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status != Newsletter.Status.SENDING
+
+
+def _newly_suppressed(newsletter: Newsletter, emails: list[str]) -> set[str]:
+    """Suppressions added after the deliveries were created still count."""
+    return suppressed_emails(newsletter.mailing_list) & set(emails)
+
+
+def delivery_retry_batch(newsletter_id: int, batch: int) -> dict[str, int]:
+    Delivery.objects.filter(
+        newsletter_id=newsletter_id, batch=batch, status=Delivery.Status.DEFERRED
+    ).update(status=Delivery.Status.QUEUED)
+    return delivery_send_batch(newsletter_id, batch)
+
+
+# --- Test send -------------------------------------------------------------------
+
+
+def newsletter_test_send(
+    newsletter: Newsletter, *, language: str, user: AbstractBaseUser
+) -> None:
+    """The newsletter in one language to the staff member's own address, as a
+    recipient gets it (links work; opens and clicks are not counted)."""
+    if not user.email:
+        raise ValidationError(_("Your account has no e-mail address."))
+    version = newsletter.versions.get(language=language)
+    version_compile(version)
+    _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)
+    delivery = Delivery(
+        pk=0,
+        newsletter=newsletter,
+        email=user.email,
+        name=user.get_full_name(),
+        language=language,
+    )
+    raw = delivery_message(newsletter, delivery, test=True)
+    _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)
+    transport_get().send(
+        parseaddr(office_sender(newsletter.office)[1])[1], user.email, raw
+    )

@@ -1,0 +1,213 @@
+"""Measures: planning one, moving it along its status flow, approving it when it
+was decided on site above the limit, and the office's duration rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import CaseReference, Employer, Measure, Office, StaffProfile
+from .cases import case_employer_notice, check_same_office
+from .contacts import add_months
+
+Kind = Measure.Kind
+Status = Measure.Status
+APPROVE_PERMISSION = "crm.approve_measure"
+
+
+def decision_limit(staff: AbstractBaseUser | None, office: Office) -> Decimal:
+    """The staff member's own limit, else the office's (CHF 5,000 by default)."""
+    profile = StaffProfile.objects.filter(user=staff).select_related("office").first()
+    if profile is not None and profile.decision_limit_chf is not None:
+        return profile.decision_limit_chf
+    return office.onsite_decision_limit_chf
+
+
+def measure_duration_errors(measure: Measure) -> dict[str, list[str]]:
+    """The office's duration rules (defaults from the IVG, to verify against the law
+    in force): trial placement and onboarding subsidy at most N days; contribution
+    compensation only within N months of a placement that lasted over M months."""
+    office = measure.office
+    errors: dict[str, list] = {}
+    limits = {
+        Kind.TRIAL_PLACEMENT: office.trial_placement_max_days,
+        Kind.ONBOARDING_SUBSIDY: office.onboarding_subsidy_max_days,
+    }
+    if measure.kind in limits and measure.start_on and measure.end_on:
+        days = (measure.end_on - measure.start_on).days + 1
+        if days > limits[measure.kind]:
+            errors.setdefault("end_on", []).append(
+                ValidationError(
+                    _(
+                        "%(measure)s lasts at most %(max)s days under the office's "
+                        "rule (to verify against the law in force); this one "
+                        "lasts %(days)s."
+                    ),
+                    code="duration_exceeded",
+                    params={
+                        "measure": measure.get_kind_display(),
+                        "max": limits[measure.kind],
+                        "days": days,
+                    },
+                )
+            )
+    if measure.kind in Kind.compensation():
+        error = _compensation_error(measure, office)
+        if error is not None:
+            errors.setdefault("placement", []).append(error)
+    return errors
+
+
+def _compensation_error(measure: Measure, office: Office) -> ValidationError | None:
+    placement = measure.placement
+    if placement is None:
+        return ValidationError(
+            _("Contribution compensation follows a placement: choose it."),
+            code="compensation_needs_placement",
+        )
+    lasted_until = placement.end_on or timezone.localdate()
+    if lasted_until <= add_months(
+        placement.start_on, office.compensation_min_job_months
+    ):
+        return ValidationError(
+            _(
+                "Contribution compensation needs a job that lasted more than "
+                "%(months)s months (office rule, to verify against the law in force)."
+            ),
+            code="compensation_job_too_short",
+            params={"months": office.compensation_min_job_months},
+        )
+    start = measure.start_on or timezone.localdate()
+    if start > add_months(placement.start_on, office.compensation_window_months):
+        return ValidationError(
+            _(
+                "Contribution compensation is possible only within %(months)s months "
+                "of the placement (office rule, to verify against the law in force)."
+            ),
+            code="compensation_window_passed",
+            params={"months": office.compensation_window_months},
+        )
+    return None
+
+
+@transaction.atomic
+def measure_plan(
+    *,
+    case: CaseReference,
+    staff: AbstractBaseUser,
+    kind: str,
+    employer: Employer | None = None,
+    start_on: date | None = None,
+    end_on: date | None = None,
+    amount_chf: Decimal | None = None,
+    decided_on_site: bool = False,
+    **fields,
+) -> Measure:
+    """A planned measure. Decided on site above the staff member's (or the office's)
+    limit, it is flagged for approval and cannot be granted before it is approved.
+    Raises ValidationError (nothing saved) when a duration rule is broken."""
+    check_same_office(staff, case.office_id)
+    measure = Measure(
+        office=case.office,
+        case=case,
+        employer=employer or case.employer,
+        kind=kind,
+        start_on=start_on,
+        end_on=end_on,
+        amount_chf=amount_chf,
+        decided_on_site=decided_on_site,
+        decided_by=staff if decided_on_site else None,
+        **fields,
+    )
+    measure.needs_approval = bool(
+        decided_on_site
+        and amount_chf is not None
+        and amount_chf > decision_limit(staff, case.office)
+    )
+    _validate(measure)
+    measure.save()
+    return measure
+
+
+def _validate(measure: Measure) -> None:
+    errors: dict[str, list] = {}
+    try:
+        measure.full_clean()
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    for field, messages in measure_duration_errors(measure).items():
+        errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def measure_approve(*, measure: Measure, staff: AbstractBaseUser) -> Measure:
+    """A team lead or office head signs off a measure above the decision limit."""
+    check_same_office(staff, measure.office_id)
+    if not staff.has_perm(APPROVE_PERMISSION):
+        raise ValidationError(
+            _("Only a team lead or the office head approves measures."),
+            code="approve_forbidden",
+        )
+    measure.approved_by = staff
+    measure.approved_at = timezone.now()
+    measure.save(update_fields=["approved_by", "approved_at"])
+    return measure
+
+
+@transaction.atomic
+def measure_status_set(
+    *, measure: Measure, staff: AbstractBaseUser, status: str, on: date | None = None
+) -> Measure:
+    """Moves a measure along planned → granted → running → ended (or cancelled).
+
+    Granting records the day it counts from; a measure waiting for approval cannot
+    be granted. Granting and starting tell the employer's fixed contact person, as
+    far as the insured person's consent covers measures."""
+    check_same_office(staff, measure.office_id)
+    if status not in Measure.TRANSITIONS.get(measure.status, ()):
+        raise ValidationError(
+            {
+                "status": _("A measure cannot go from %(old)s to %(new)s.")
+                % {
+                    "old": measure.get_status_display(),
+                    "new": Status(status).label if status in Status.values else status,
+                }
+            },
+            code="status_flow",
+        )
+    if status == Status.GRANTED and measure.awaiting_approval:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Decided on site above the decision limit: it needs approval "
+                    "before it is granted."
+                )
+            },
+            code="needs_approval",
+        )
+    day = on or timezone.localdate()
+    measure.status = status
+    if status == Status.GRANTED:
+        measure.granted_on = day
+    elif status == Status.RUNNING and measure.start_on is None:
+        measure.start_on = day
+    elif status == Status.ENDED and measure.end_on is None:
+        measure.end_on = day
+    _validate(measure)
+    measure.save()
+    if status in (Status.GRANTED, Status.RUNNING) and measure.employer is not None:
+        case_employer_notice(
+            case=measure.case,
+            employer=measure.employer,
+            scope=CaseReference.ConsentScope.MEASURES,
+            what=f"{measure.get_kind_display()} ({measure.get_status_display()})",
+        )
+    return measure

@@ -1,0 +1,80 @@
+"""The staff pages: segment live count, newsletter preview / test / send / progress,
+office scope."""
+
+import json
+
+import pytest
+
+from campaigns.models import Delivery, Newsletter, Segment
+from tests.crm.conftest import make_office, make_staff
+
+from .conftest import newsletter_make, subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def comms(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_segment_live_count_counts_the_unsaved_form(comms, office, newsletter_list):
+    subscriber(office, newsletter_list, "a@muster.ch", "de", size_class="large")
+    subscriber(office, newsletter_list, "b@muster.ch", "de", size_class="small")
+    response = comms.post(
+        "/admin/campaigns/segments/count/",
+        {"name": "Gross", "office": office.pk, "size_classes": ["large"]},
+    )
+    data = json.loads(response.content)
+    assert data["persons"] == 1 and data["employers"] == 1
+    assert data["preview"][0]["email"] == "a@muster.ch"
+
+
+def test_segment_edit_page_shows_the_live_panel(comms, office):
+    segment = Segment.objects.create(office=office, name="Alle")
+    page = comms.get(f"/admin/snippets/campaigns/segment/edit/{segment.pk}/")
+    assert page.status_code == 200
+    assert "data-segment-live" in page.content.decode()
+
+
+def test_preview_test_send_send_and_progress(
+    comms, smtp_sink, office, newsletter_list, staff, django_capture_on_commit_callbacks
+):
+    subscriber(office, newsletter_list, "a@muster.ch", "de")
+    newsletter = newsletter_make(office, newsletter_list)
+    base = f"/admin/campaigns/newsletters/{newsletter.pk}/"
+    page = comms.get(base).content.decode()
+    assert "Desktop" in page and "Phone" in page
+    preview = comms.get(f"{base}preview/fr/").content.decode()
+    assert "Nouvelles" in preview or "Titel fr" in preview
+    assert "https://www.iv-be.ch/arbeit" in preview
+    # test send to myself
+    comms.post(f"{base}test/", {"language": "de"})
+    (test_mail,) = smtp_sink.to(staff.email)
+    assert test_mail.message["Subject"] == "Neues von der IV"
+    assert not Delivery.objects.exists()
+    # send to the list
+    with django_capture_on_commit_callbacks(execute=True):
+        comms.post(f"{base}send/")
+    assert len(smtp_sink.to("a@muster.ch")) == 1
+    progress = json.loads(comms.get(f"{base}progress.json").content)
+    assert progress["percent"] == 100 and progress["sent"] == 1
+    assert progress["status"] == Newsletter.Status.SENT
+
+
+def test_other_office_newsletter_is_a_404(client, office, newsletter_list):
+    newsletter = newsletter_make(office, newsletter_list)
+    vd_user = make_staff(make_office("VD", "VD", "fr"), "vd.comms", "communications")
+    client.force_login(vd_user)
+    assert (
+        client.get(f"/admin/campaigns/newsletters/{newsletter.pk}/").status_code == 404
+    )
+    listing = client.get("/admin/snippets/campaigns/newsletter/").content.decode()
+    assert "Frühling 2026" not in listing
+
+
+def test_listing_links_to_the_newsletter_page(comms, office, newsletter_list):
+    newsletter = newsletter_make(office, newsletter_list)
+    listing = comms.get("/admin/snippets/campaigns/newsletter/").content.decode()
+    assert f"/admin/campaigns/newsletters/{newsletter.pk}/" in listing
