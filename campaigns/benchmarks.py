@@ -322,6 +322,9 @@ def segment(options: Options) -> Figures:
     employers = int(options.get("employers", 20000))
     runs = int(options.get("runs", 7))
     office, mailing_list = _segment_data(employers, int(options.get("seed", 1)))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics after the bulk load
+            cursor.execute("ANALYZE")
     seg = Segment.objects.create(
         office=office, name="bench", cantons=["BE", "ZH"],
         size_classes=["medium", "large"], person_languages=["de"],

@@ -37,3 +37,12 @@ def delivery_retry_batch_task(*, newsletter_id: int, batch: int) -> dict:
 def newsletters_due_start_task() -> int:
     """Starts scheduled newsletters whose time has come (beat, every minute)."""
     return sending.newsletters_due_start()
+
+
+@shared_task
+def bounces_fetch_task() -> int:
+    """Reads the bounce mailbox (VERP, plain SMTP). Idempotent: a bounce processed
+    twice suppresses the same address once; processed messages are deleted."""
+    from .services.bounces import bounces_fetch
+
+    return bounces_fetch()

@@ -217,6 +217,9 @@ NEWSLETTER_MARK_SENT_EVERY = env.int("NEWSLETTER_MARK_SENT_EVERY", default=10)
 NEWSLETTER_MAX_ATTEMPTS = env.int("NEWSLETTER_MAX_ATTEMPTS", default=5)
 # Temporary (4xx) failures are retried after 60 s, 120 s, 240 s …
 NEWSLETTER_RETRY_BASE_SECONDS = env.float("NEWSLETTER_RETRY_BASE_SECONDS", default=60)
+# Plain SMTP bounces (VERP) are read from this mailbox, e.g.
+# imaps://bounces%40iv-xy.ch:password@mail.iv-xy.ch/INBOX ; off while empty.
+BOUNCE_IMAP_URL = env("BOUNCE_IMAP_URL", default="")
 # Provider webhooks (django-anymail, /anymail/<provider>/…): off while empty.
 ANYMAIL = {
     "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default="") or None,
@@ -267,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.heartbeat_task",
         "schedule": 60.0,
+    },
+    "newsletter-bounces": {
+        "task": "campaigns.tasks.bounces_fetch_task",
+        "schedule": 300.0,
     },
     "newsletters-due": {
         "task": "campaigns.tasks.newsletters_due_start_task",

@@ -78,3 +78,22 @@ def test_listing_links_to_the_newsletter_page(comms, office, newsletter_list):
     newsletter = newsletter_make(office, newsletter_list)
     listing = comms.get("/admin/snippets/campaigns/newsletter/").content.decode()
     assert f"/admin/campaigns/newsletters/{newsletter.pk}/" in listing
+
+
+def test_staff_add_a_subscriber_only_with_a_legal_basis(comms, office, newsletter_list):
+    from campaigns.models import Subscription
+
+    from .conftest import person_at
+
+    person = person_at(office, email="neu@muster.ch")
+    response = comms.get("/admin/snippets/campaigns/subscription/add/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/campaigns/subscriptions/add/"
+    form = {"mailing_list": newsletter_list.pk, "person": person.pk, "language": "de"}
+    page = comms.post("/admin/campaigns/subscriptions/add/", form)
+    assert page.status_code == 200 and not Subscription.objects.exists()
+    comms.post(
+        "/admin/campaigns/subscriptions/add/", {**form, "legal_basis": "consent"}
+    )
+    subscription = Subscription.objects.get()
+    assert subscription.legal_basis == "consent" and subscription.status == "active"

@@ -240,3 +240,66 @@ def test_mjml_is_compiled_once_per_language_not_per_recipient(
     send(newsletter_make(office, newsletter_list))
     assert len(smtp_sink.received) == 6
     assert len(calls) == 2
+
+
+DSN = """\
+Delivered-To: bounces+{id}@ivbe.example
+From: MAILER-DAEMON@mx.muster.ch
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+The mail could not be delivered.
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.muster.ch
+
+Final-Recipient: rfc822; anna@muster.ch
+Action: failed
+Status: {status}
+
+--b--
+"""
+
+
+def test_verp_bounce_from_the_mailbox_suppresses_the_address(
+    smtp_sink, office, newsletter_list, send
+):
+    from campaigns.services.bounces import bounce_process
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    send(newsletter_make(office, newsletter_list))
+    delivery = Delivery.objects.get()
+    # the bounce address names the delivery
+    assert smtp_sink.received[0].envelope_from == f"bounces+{delivery.pk}@ivbe.example"
+    # a temporary DSN changes nothing, a permanent one suppresses
+    assert bounce_process(DSN.format(id=delivery.pk, status="4.2.2").encode()) is None
+    assert bounce_process(DSN.format(id=delivery.pk, status="5.1.1").encode())
+    delivery.refresh_from_db()
+    assert delivery.status == "bounced"
+    assert Suppression.objects.get(email="anna@muster.ch").reason == "hard_bounce"
+
+
+def test_scheduled_newsletter_waits_for_its_time(
+    smtp_sink, office, newsletter_list, send, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.services.sending import newsletters_due_start
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    at = timezone.now() + timedelta(hours=2)
+    newsletter = send(newsletter_make(office, newsletter_list), at=at)
+    assert newsletter.status == Newsletter.Status.SCHEDULED
+    with django_capture_on_commit_callbacks(execute=True):
+        assert newsletters_due_start(now=timezone.now()) == 0
+    assert smtp_sink.received == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert newsletters_due_start(now=at + timedelta(minutes=1)) == 1
+    assert len(smtp_sink.to("anna@muster.ch")) == 1
