@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models
@@ -88,8 +89,14 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = "default"
-    columns, getters = _columns(model)
-    rows_insert(model, columns, ([get(obj) for get in getters] for obj in objs))
+    columns, read, fixes = _columns(model)
+    rows = []
+    for obj in objs:
+        row = list(read(obj))  # one C-level call for all plain columns
+        for index, fix in fixes:
+            row[index] = fix(obj)
+        rows.append(row)
+    rows_insert(model, columns, rows)
 
 
 def phone_e164(value) -> str:
@@ -99,16 +106,22 @@ def phone_e164(value) -> str:
     return value or ""
 
 
-def _columns(model: type[models.Model]) -> tuple[list[str], list[Callable]]:
+def _columns(model: type[models.Model]) -> tuple[list[str], Callable, list]:
+    """Column names, a reader of the plain attributes, and per-column fixes for the
+    few fields whose database value is not the attribute as it stands."""
     now = timezone.now()
-    columns, getters = [], []
-    for field in model._meta.concrete_fields:
-        columns.append(field.column)
-        getters.append(_getter(field, now))
-    return columns, getters
+    fields = model._meta.concrete_fields
+    columns = [field.column for field in fields]
+    read = attrgetter(*[field.attname for field in fields])
+    fixes = []
+    for index, field in enumerate(fields):
+        getter = _getter(field, now)
+        if getter is not None:
+            fixes.append((index, getter))
+    return columns, read, fixes
 
 
-def _getter(field: models.Field, now) -> Callable[[models.Model], Any]:
+def _getter(field: models.Field, now) -> Callable[[models.Model], Any] | None:
     attname = field.attname
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
 
@@ -133,4 +146,4 @@ def _getter(field: models.Field, now) -> Callable[[models.Model], Any]:
         return lambda obj: phone_e164(getattr(obj, attname))
     if isinstance(field, models.JSONField):
         return lambda obj: json.dumps(getattr(obj, attname))
-    return lambda obj: getattr(obj, attname)
+    return None
