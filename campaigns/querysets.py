@@ -3,24 +3,9 @@ the system, `visible_to(user)` is what a person reaches."""
 
 from __future__ import annotations
 
-from django.db import models
+from crm.querysets import OfficeScopedQuerySet
 
-from crm.querysets import sees_all_offices, user_office_id
-
-
-class OfficeScopedQuerySet(models.QuerySet):
-    office_path = "office_id"
-
-    def for_office(self, office_id: int):
-        return self.filter(**{self.office_path: office_id})
-
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
+__all__ = ["OfficeScopedQuerySet"]
 
 
 class ListScopedQuerySet(OfficeScopedQuerySet):

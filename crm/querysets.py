@@ -20,80 +20,16 @@ def sees_all_offices(user) -> bool:
     return bool(user.is_superuser)
 
 
-class EmployerQuerySet(models.QuerySet):
-    def for_office(self, office_id: int) -> EmployerQuerySet:
-        """Led by this office, or shared with it by the lead office."""
-        shared = self.model.shared_with.through.objects.filter(
-            employer_id=OuterRef("pk"), office_id=office_id
-        )
-        return self.filter(Q(office_id=office_id) | Exists(shared))
+class OfficeScopedQuerySet(models.QuerySet):
+    """The one place where a person's office scope is applied.
 
-    def visible_to(self, user) -> EmployerQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
+    Subclasses say what "belongs to an office" means in `for_office`; by default a
+    record's own `office_path` (e.g. `office_id`, `newsletter__office_id`)."""
 
-
-class ContactPersonQuerySet(models.QuerySet):
-    def for_office(self, office_id: int) -> ContactPersonQuerySet:
-        """Kept by this office, or working for an employer it sees."""
-        from .models import Employer, EmployerRole
-
-        employers = Employer.objects.for_office(office_id).values("pk")
-        works_for = EmployerRole.objects.filter(
-            person_id=OuterRef("pk"), employer_id__in=employers
-        )
-        return self.filter(Q(office_id=office_id) | Exists(works_for))
-
-    def visible_to(self, user) -> ContactPersonQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
-
-
-class ContactQuerySet(models.QuerySet):
-    """Contacts belong to the office of the staff member who logged them: with a
-    shared employer, each office sees only its own."""
-
-    def for_office(self, office_id: int) -> ContactQuerySet:
-        return self.filter(office_id=office_id)
-
-    def visible_to(self, user) -> ContactQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
-
-
-class FollowUpQuerySet(models.QuerySet):
-    def open(self) -> FollowUpQuerySet:
-        return self.filter(done_at__isnull=True)
-
-    def for_office(self, office_id: int) -> FollowUpQuerySet:
-        return self.filter(office_id=office_id)
-
-    def visible_to(self, user) -> FollowUpQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
-
-
-class _OfficeScopedQuerySet(models.QuerySet):
-    """Records that belong to one office (the employer's lead or sharing office)."""
+    office_path = "office_id"
 
     def for_office(self, office_id: int):
-        return self.filter(office_id=office_id)
+        return self.filter(**{self.office_path: office_id})
 
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -104,7 +40,38 @@ class _OfficeScopedQuerySet(models.QuerySet):
         return self.none() if office_id is None else self.for_office(office_id)
 
 
-class RequestQuerySet(_OfficeScopedQuerySet):
+class EmployerQuerySet(OfficeScopedQuerySet):
+    def for_office(self, office_id: int) -> EmployerQuerySet:
+        """Led by this office, or shared with it by the lead office."""
+        shared = self.model.shared_with.through.objects.filter(
+            employer_id=OuterRef("pk"), office_id=office_id
+        )
+        return self.filter(Q(office_id=office_id) | Exists(shared))
+
+
+class ContactPersonQuerySet(OfficeScopedQuerySet):
+    def for_office(self, office_id: int) -> ContactPersonQuerySet:
+        """Kept by this office, or working for an employer it sees."""
+        from .models import Employer, EmployerRole
+
+        employers = Employer.objects.for_office(office_id).values("pk")
+        works_for = EmployerRole.objects.filter(
+            person_id=OuterRef("pk"), employer_id__in=employers
+        )
+        return self.filter(Q(office_id=office_id) | Exists(works_for))
+
+
+class ContactQuerySet(OfficeScopedQuerySet):
+    """Contacts belong to the office of the staff member who logged them: with a
+    shared employer, each office sees only its own."""
+
+
+class FollowUpQuerySet(OfficeScopedQuerySet):
+    def open(self) -> FollowUpQuerySet:
+        return self.filter(done_at__isnull=True)
+
+
+class RequestQuerySet(OfficeScopedQuerySet):
     def pending(self) -> RequestQuerySet:
         return self.filter(status__in=["open", "in_progress"])
 
@@ -121,40 +88,28 @@ class RequestQuerySet(_OfficeScopedQuerySet):
         ).order_by("queue_rank", "due_on", "received_at")
 
 
-class JobOpportunityQuerySet(_OfficeScopedQuerySet):
+class JobOpportunityQuerySet(OfficeScopedQuerySet):
     def open(self) -> JobOpportunityQuerySet:
         return self.filter(status="open")
 
 
-OfficeScopedQuerySet = _OfficeScopedQuerySet
-
-
-class CaseQuerySet(_OfficeScopedQuerySet):
+class CaseQuerySet(OfficeScopedQuerySet):
     def in_placement_phase(self) -> CaseQuerySet:
         return self.filter(phase__in=["integration", "vocational"])
 
 
-class MeasureQuerySet(_OfficeScopedQuerySet):
+class MeasureQuerySet(OfficeScopedQuerySet):
     def counted(self) -> MeasureQuerySet:
         """Granted measures only (granted, running, ended): what figures count."""
         return self.filter(status__in=["granted", "running", "ended"])
 
 
-class PlacementQuerySet(_OfficeScopedQuerySet):
+class PlacementQuerySet(OfficeScopedQuerySet):
     pass
 
 
-class PartnerContactQuerySet(models.QuerySet):
-    def for_office(self, office_id: int) -> PartnerContactQuerySet:
-        return self.filter(partner__office_id=office_id)
+class PartnerContactQuerySet(OfficeScopedQuerySet):
+    office_path = "partner__office_id"
 
     def public_iiz(self) -> PartnerContactQuerySet:
         return self.filter(is_iiz_contact=True, public=True)
-
-    def visible_to(self, user) -> PartnerContactQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if sees_all_offices(user):
-            return self.all()
-        office_id = user_office_id(user)
-        return self.none() if office_id is None else self.for_office(office_id)
