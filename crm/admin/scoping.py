@@ -51,6 +51,28 @@ class ExportPermissionMixin:
     def show_export_buttons(self):
         return bool(self.list_export) and self.may_export()
 
+    def write_csv_row(self, writer, row_dict):
+        # Wagtail already keeps XLSX cells from turning into formulas; CSV needs it
+        # too, or a name like "=HYPERLINK(…)" runs when the file is opened (OWASP).
+        return writer.writerow(
+            {
+                field: csv_cell_neutralise(
+                    self.preprocess_field_value(field, value, self.FORMAT_CSV)
+                )
+                for field, value in row_dict.items()
+            }
+        )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell_neutralise(value):
+    """A text cell that a spreadsheet would read as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def scoped_view_classes(export_permission: str = "") -> dict[str, type]:
     """Snippet view classes with the office scope mixed in, for a SnippetViewSet."""

@@ -274,3 +274,14 @@ def test_office_head_of_vd_cannot_reach_be_even_with_more_rights(
     assert client.get(url("delete", be_employer.pk)).status_code == 404
     make_employer(office_vd, "Autre SA")
     assert "Autre SA" in client.get(url("list")).content.decode()
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(client, be_staff, office_be):
+    make_employer(office_be, '=HYPERLINK("http://evil.example","Klick")')
+    client.force_login(be_staff)
+
+    response = client.get(url("list"), {"export": "csv"})
+    body = b"".join(response.streaming_content).decode()
+
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
