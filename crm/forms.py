@@ -51,6 +51,12 @@ class EmployerForm(WagtailAdminModelForm):
             if self.instance.pk:
                 parents = parents.exclude(pk=self.instance.pk)
             self.fields["parent"].queryset = parents
+        for name in ("daily_sickness_insurer_partner", "pension_fund_partner"):
+            # Partners are kept per office: offer only the office's own.
+            if name in self.fields and not is_super:
+                self.fields[name].queryset = self.fields[name].queryset.filter(
+                    office_id=lead_office
+                )
         if "shared_with" in self.fields and not is_super:
             if self.instance.pk and self.instance.office_id != own_office:
                 self.fields["shared_with"].disabled = True

@@ -318,7 +318,13 @@ class EmployerViewSet(SnippetViewSet):
                     FieldRowPanel(
                         [
                             FieldPanel("daily_sickness_insurer"),
+                            FieldPanel("daily_sickness_insurer_partner"),
+                        ]
+                    ),
+                    FieldRowPanel(
+                        [
                             FieldPanel("pension_fund"),
+                            FieldPanel("pension_fund_partner"),
                         ]
                     ),
                     FieldPanel("can_offer_adapted_work"),

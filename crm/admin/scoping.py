@@ -8,6 +8,7 @@ every list, search, export, edit, delete, inspect, history, usage and bulk actio
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 
 
@@ -124,3 +125,53 @@ class OfficeScopedBulkActionMixin:
 
 class ScopedDeleteBulkAction(OfficeScopedBulkActionMixin, DeleteBulkAction):
     """Replaces the snippets' bulk delete for scoped models (same action type)."""
+
+
+# --- Choosers ---------------------------------------------------------------
+# A form field pointing at a snippet (an employer's parent company, a case's employer,
+# an employer's insurer …) opens Wagtail's chooser modal, which lists and returns
+# objects through `Model.objects` — unscoped. These views put the person's scope in
+# front for every model whose manager has `visible_to`.
+
+
+def _in_scope(queryset, user):
+    return queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+
+
+class _ScopedChooseList:
+    def get_object_list(self):
+        return _in_scope(super().get_object_list(), self.request.user)
+
+
+class _ScopedChosen:
+    def get_object(self, pk):
+        return _in_scope(self.model_class.objects.all(), self.request.user).get(pk=pk)
+
+
+class _ScopedChosenMultiple:
+    def get_objects(self, pks):
+        return _in_scope(super().get_objects(pks), self.request.user)
+
+
+class ScopedSnippetChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = type(
+        "ScopedChooseView", (_ScopedChooseList, snippet_chooser.ChooseView), {}
+    )
+    choose_results_view_class = type(
+        "ScopedChooseResultsView",
+        (_ScopedChooseList, snippet_chooser.ChooseResultsView),
+        {},
+    )
+    chosen_view_class = type(
+        "ScopedChosenView", (_ScopedChosen, snippet_chooser.SnippetChosenView), {}
+    )
+    chosen_multiple_view_class = type(
+        "ScopedChosenMultipleView",
+        (_ScopedChosenMultiple, snippet_chooser.SnippetChosenMultipleView),
+        {},
+    )
+
+
+# Every snippet viewset (crm, cms, campaigns) gets the scoped chooser; this module is
+# imported by crm's wagtail_hooks before any of them is registered.
+snippet_views.SnippetViewSet.chooser_viewset_class = ScopedSnippetChooserViewSet

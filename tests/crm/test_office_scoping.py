@@ -285,3 +285,44 @@ def test_csv_export_neutralises_spreadsheet_formulas(client, be_staff, office_be
 
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
+
+
+def test_insurer_partner_choices_are_the_offices_own(
+    client, be_staff, be_employer, office_be, office_vd
+):
+    from crm.models import PartnerOrganisation
+
+    PartnerOrganisation.objects.create(
+        office=office_be, name="Berner Taggeld AG", kind="daily_sickness_insurer"
+    )
+    PartnerOrganisation.objects.create(
+        office=office_vd, name="Indemnités Vaud SA", kind="daily_sickness_insurer"
+    )
+    client.force_login(be_staff)
+    chooser = "/admin/snippets/choose/crm/partnerorganisation/"
+
+    edit = client.get(url("edit", be_employer.pk)).content.decode()
+    listing = client.get(chooser).content.decode()
+
+    assert "daily_sickness_insurer_partner" in edit
+    assert "Berner Taggeld AG" in listing
+    assert "Indemnités Vaud SA" not in listing
+
+
+def test_employer_chooser_lists_and_returns_only_own_office(
+    client, be_staff, be_employer, vd_employer
+):
+    client.force_login(be_staff)
+
+    listing = client.get("/admin/snippets/choose/crm/employer/").content.decode()
+    chosen_own = client.get(
+        f"/admin/snippets/choose/crm/employer/chosen/{be_employer.pk}/"
+    )
+    chosen_other = client.get(
+        f"/admin/snippets/choose/crm/employer/chosen/{vd_employer.pk}/"
+    )
+
+    assert "Berner Maschinenbau" in listing
+    assert "Horlogerie" not in listing
+    assert chosen_own.status_code == 200
+    assert chosen_other.status_code == 404
