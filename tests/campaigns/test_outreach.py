@@ -72,7 +72,8 @@ def test_outcome_is_logged_as_a_case_independent_contact(office, team):
     contact = Contact.objects.get()
     assert contact.case_related is False
     assert contact.employer == employer and contact.staff == anna
-    assert "meeting agreed" in contact.outcome
+    # written in the active language: German, the default
+    assert "Termin vereinbart" in contact.outcome
     employer.refresh_from_db()
     assert employer.last_case_independent_contact_on == contact.occurred_on
     progress = outreach_progress(campaign)
