@@ -7,33 +7,29 @@ subprocess), end to end: from `newsletter_send` (enqueue) until the last deliver
 marked sent, which happens right after the sink accepted it. In the same run a
 plain smtplib loop sends N pre-rendered messages of the same size over one
 connection to the same sink: the ceiling. The data lives in a throw-away office
-`BENCHMAIL`, deleted afterwards.
+`BENCHNL`, deleted afterwards.
 
-segment: builds (once, kept in office `BENCHSEG`) N employers with 3 contact persons
-each, half of them subscribed, then times the count and the 50-recipient preview of
-"cantons BE and ZH, medium and large, an opted-in German-speaking contact person,
-no case-independent contact in the last 365 days".
+`--backend anymail`: the provider path instead, in this process (bench_provider.py).
+
+segment: see bench_segment.py (data set in bench_data.py).
 """
 
 from __future__ import annotations
 
 import os
-import random
 import signal
 import smtplib
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
-from core.bench import BenchmarkError, Figures, Options, register, timings_summary
+from core.bench import BenchmarkError, Figures, Options, register
 from crm.models import ContactPerson, Employer, EmployerRole, Office
 
 from .models import (
@@ -96,7 +92,7 @@ class _Sink:
 
 def _newsletter_build(recipients: int, paragraphs: int) -> Newsletter:
     office = Office.objects.create(
-        code="BENCHMAIL", name="IV-Stelle Bench", canton="BE", languages=["de", "fr"]
+        code="BENCHNL", name="IV-Stelle Bench", canton="BE", languages=["de", "fr"]
     )
     MailSettings.objects.create(
         office=office, sender_name="IV-Stelle Bench", sender_email="news@bench.example",
@@ -177,7 +173,9 @@ def send(options: Options) -> Figures:
     batch = int(options.get("batch_size", 500))
     paragraphs = int(options.get("paragraphs", 24))
     timeout = float(options.get("timeout", 900))
-    _bench_office_delete("BENCHMAIL")
+    _bench_office_delete("BENCHNL")
+    if options.get("backend") == "anymail":
+        return _send_anymail(recipients, paragraphs, batch)
     workdir = Path(tempfile.mkdtemp(prefix="bench-send-"))
     sink = _Sink(workdir)
     worker = None
@@ -221,7 +219,7 @@ def send(options: Options) -> Figures:
             worker.terminate()
             worker.wait(timeout=60)
         accepted, size = sink.stop()
-        _bench_office_delete("BENCHMAIL")
+        _bench_office_delete("BENCHNL")
     end_to_end = recipients / elapsed
     return {
         "recipients": recipients,
@@ -242,6 +240,19 @@ def send(options: Options) -> Figures:
     }
 
 
+def _send_anymail(recipients: int, paragraphs: int, batch: int) -> Figures:
+    """`--backend anymail`: the provider path in this process (bench_provider)."""
+    from .bench_provider import provider_send_measure
+
+    settings.NEWSLETTER_BATCH_SIZE = batch
+    try:
+        newsletter = _newsletter_build(recipients, paragraphs)
+        figures = provider_send_measure(newsletter, recipients)
+    finally:
+        _bench_office_delete("BENCHNL")
+    return {"languages": 2, "database": connection.vendor, **figures}
+
+
 def _splice_timing(newsletter: Newsletter) -> float:
     from .services import sending
 
@@ -252,103 +263,5 @@ def _splice_timing(newsletter: Newsletter) -> float:
     return round((time.perf_counter() - started) / len(deliveries) * 1e6, 1)
 
 
-# --- segment ---------------------------------------------------------------------
-
-
-def _segment_data(employers: int, seed: int) -> tuple[Office, MailingList]:
-    office = Office.objects.filter(code="BENCHSEG").first()
-    if (
-        office is not None
-        and Employer.objects.filter(office=office).count() == employers
-    ):
-        return office, MailingList.objects.get(office=office, slug="bench")
-    _bench_office_delete("BENCHSEG")
-    rng = random.Random(seed)
-    office = Office.objects.create(
-        code="BENCHSEG", name="Bench", canton="BE", languages=["de"]
-    )
-    mailing_list = MailingList.objects.create(
-        office=office, name="Bench", slug="bench", consent_text="ok"
-    )
-    today = timezone.localdate()
-    cantons = ["BE", "ZH", "SO", "FR", "VD", "LU"]
-    sizes = ["micro", "small", "medium", "large"]
-    created = Employer.objects.bulk_create(
-        (
-            Employer(
-                office=office, legal_name=f"Bench {n}", canton=rng.choice(cantons),
-                language_region="de", size_class=rng.choice(sizes),
-                last_case_independent_contact_on=(
-                    today - timedelta(days=rng.randint(0, 1500))
-                    if rng.random() < 0.8 else None
-                ),
-            )
-            for n in range(employers)
-        ),
-        batch_size=5000,
-    )  # fmt: skip
-    persons = ContactPerson.objects.bulk_create(
-        (
-            ContactPerson(office=office, first_name="P", last_name=f"{n}",
-                          email=f"p{n}@seg.example",
-                          languages=[rng.choice(["de", "de", "fr", "it"])])
-            for n in range(employers * 3)
-        ),
-        batch_size=5000,
-    )  # fmt: skip
-    EmployerRole.objects.bulk_create(
-        (
-            EmployerRole(employer=created[n // 3], person=person, function="hr")
-            for n, person in enumerate(persons)
-        ),
-        batch_size=5000,
-    )
-    Subscription.objects.bulk_create(
-        (
-            Subscription(mailing_list=mailing_list, person=person, email=person.email,
-                         language=person.languages[0], status="active", source="import")
-            for person in persons
-            if rng.random() < 0.5
-        ),
-        batch_size=5000,
-    )  # fmt: skip
-    return office, mailing_list
-
-
-@register("segment")
-def segment(options: Options) -> Figures:
-    from .selectors import segment_count, segment_preview
-
-    employers = int(options.get("employers", 20000))
-    runs = int(options.get("runs", 7))
-    office, mailing_list = _segment_data(employers, int(options.get("seed", 1)))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # fresh statistics after the bulk load
-            cursor.execute("ANALYZE")
-    seg = Segment.objects.create(
-        office=office, name="bench", cantons=["BE", "ZH"],
-        size_classes=["medium", "large"], person_languages=["de"],
-        mailing_list=mailing_list, no_contact_days=365,
-    )  # fmt: skip
-    try:
-        counts, previews, result = [], [], {}
-        for _ in range(runs):
-            before = time.perf_counter()
-            result = segment_count(seg)
-            counts.append(time.perf_counter() - before)
-            before = time.perf_counter()
-            segment_preview(seg, limit=50)
-            previews.append(time.perf_counter() - before)
-    finally:
-        seg.delete()
-    if options.get("drop"):
-        _bench_office_delete("BENCHSEG")
-    return {
-        "employers": employers,
-        "contact_persons": employers * 3,
-        "database": connection.vendor,
-        "matching_persons": result["persons"],
-        "matching_employers": result["employers"],
-        **{f"count_{k}": v for k, v in timings_summary(counts).items()},
-        **{f"preview_{k}": v for k, v in timings_summary(previews).items()},
-    }
+# `bench segment` lives in bench_segment.py; importing it registers it.
+from . import bench_segment  # noqa: E402, F401

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import binascii
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from email.header import Header
 from email.utils import formataddr, formatdate
+
+from django.core.mail import EmailMultiAlternatives
 
 SLOT = re.compile(r"\[\[([a-z_]+(?::\d+)?)\]\]")
 SOFT_BREAK = b"=\r\n"
@@ -39,7 +41,8 @@ class Body:
 
     def __init__(self, text: str) -> None:
         pieces = SLOT.split(text)
-        self.literals = [qp(piece) if piece else b"" for piece in pieces[0::2]]
+        self.texts = pieces[0::2]
+        self.literals = [qp(piece) if piece else b"" for piece in self.texts]
         self.slots = pieces[1::2]
 
     def render(self, values: Mapping[str, str]) -> list[bytes]:
@@ -49,6 +52,14 @@ class Body:
             out.append(qp(value) if value else b"")
             out.append(literal)
         return out
+
+    def text(self, values: Mapping[str, str]) -> str:
+        """The personalised text itself (for backends that encode it themselves)."""
+        out = [self.texts[0]]
+        for slot, literal in zip(self.slots, self.texts[1:], strict=True):
+            out.append(values.get(slot, ""))
+            out.append(literal)
+        return "".join(out)
 
 
 class MessageSkeleton:
@@ -65,8 +76,13 @@ class MessageSkeleton:
         boundary: str,
         reply_to: str = "",
         sender_email: str = "",
+        sender_name: str = "",
     ) -> None:
         self.sender_email = sender_email
+        self.sender_name = sender_name
+        self.subject = subject
+        self.list_id = list_id
+        self.reply_to = reply_to
         head = [
             f"From: {from_header}",
             f"Subject: {header_encode(subject)}",
@@ -96,13 +112,14 @@ class MessageSkeleton:
         to_name: str,
         to_email: str,
         message_id: str,
-        list_unsubscribe: str,
+        list_unsubscribe: Sequence[str],
         values: Mapping[str, str],
     ) -> bytes:
         to = formataddr((to_name, to_email), charset="utf-8") if to_name else to_email
+        unsubscribe = ",\r\n ".join(f"<{uri}>" for uri in list_unsubscribe)
         recipient_head = (
             f"To: {to}\r\nMessage-ID: {message_id}\r\n"
-            f"List-Unsubscribe: {list_unsubscribe}\r\n\r\n"
+            f"List-Unsubscribe: {unsubscribe}\r\n\r\n"
         ).encode()
         return b"".join(
             [
@@ -115,3 +132,34 @@ class MessageSkeleton:
                 self.close,
             ]
         )
+
+    def email(
+        self,
+        *,
+        to_name: str,
+        to_email: str,
+        message_id: str,
+        list_unsubscribe: Sequence[str],
+        values: Mapping[str, str],
+    ) -> EmailMultiAlternatives:
+        """The same message as `render` as an EmailMultiAlternatives, for backends
+        that build their own MIME or call a provider's API (anymail): same parts,
+        same personalisation, same List-* headers and Message-ID."""
+        headers = {
+            "Message-ID": message_id,
+            "List-Id": self.list_id,
+            "List-Unsubscribe": ", ".join(f"<{uri}>" for uri in list_unsubscribe),
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Precedence": "bulk",
+            "Auto-Submitted": "auto-generated",
+        }
+        message = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.text.text(values),
+            from_email=formataddr((self.sender_name, self.sender_email)),
+            to=[formataddr((to_name, to_email)) if to_name else to_email],
+            reply_to=[self.reply_to] if self.reply_to else None,
+            headers=headers,
+        )
+        message.attach_alternative(self.html.text(values), "text/html")
+        return message

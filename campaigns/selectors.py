@@ -1,115 +1,25 @@
 """Reads: segment members, newsletter recipients and results, timeline items.
 
-A segment is one query: employer criteria on the employer, person criteria on the
-person, joined through their roles. Include/exclude segments are subqueries, so a
-count is one SELECT COUNT whatever the nesting.
+A segment is one query (compiled in `segment_query`): employer criteria on the
+employer, person criteria on the person, linked through their roles by semi-joins.
+Include/exclude segments are subqueries, so a count stays one SELECT COUNT per
+result whatever the nesting.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Contact, ContactPerson, Employer, EmployerRole, JobOpportunity
+from crm.models import ContactPerson, Employer, EmployerRole
 from crm.selectors import TimelineFilters, TimelineItem
 
+from . import segment_query
 from .models import Delivery, Segment, Subscription
-
-EVENT_CHANNELS = [Contact.Channel.OWN_EVENT, Contact.Channel.THIRD_PARTY_EVENT]
-
-
-def _json_has(field: str, value: str) -> Q:
-    """A JSON list field contains `value` (index-friendly on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__contains": [value]})
-    return Q(**{f"{field}__icontains": f'"{value}"'})
-
-
-def _any_of(field: str, values: list[str]) -> Q:
-    query = Q()
-    for value in values:
-        query |= _json_has(field, value)
-    return query
-
-
-def _employer_q(segment: Segment, prefix: str = "") -> Q:
-    p = prefix
-    q = Q()
-    for field, column in [
-        ("cantons", "canton"),
-        ("language_regions", "language_region"),
-        ("size_classes", "size_class"),
-        ("sector_groups", "sector_group"),
-        ("cooperation_types", "cooperation_type"),
-        ("intensities", "intensity"),
-        ("relationship_statuses", "relationship_status"),
-    ]:
-        values = getattr(segment, field)
-        if values:
-            q &= Q(**{f"{p}{column}__in": values})
-    if segment.last_contact_before:
-        q &= Q(
-            **{f"{p}last_case_independent_contact_on__lt": segment.last_contact_before}
-        )
-    if segment.last_contact_after:
-        q &= Q(
-            **{f"{p}last_case_independent_contact_on__gt": segment.last_contact_after}
-        )
-    if segment.no_contact_days:
-        since = timezone.localdate() - timedelta(days=segment.no_contact_days)
-        q &= Q(**{f"{p}last_case_independent_contact_on__lt": since}) | Q(
-            **{f"{p}last_case_independent_contact_on__isnull": True}
-        )
-    employer = OuterRef(f"{p}pk") if p else OuterRef("pk")
-    if segment.attended_event:
-        q &= Exists(
-            Contact.objects.filter(employer=employer, channel__in=EVENT_CHANNELS)
-        )
-    if segment.has_open_job_opportunity:
-        q &= Exists(
-            JobOpportunity.objects.filter(
-                employer=employer, status=JobOpportunity.Status.OPEN
-            )
-        )
-    return q
-
-
-def _person_q(segment: Segment, prefix: str = "") -> Q:
-    q = Q(**{f"{prefix}is_active": True})
-    if segment.person_languages:
-        q &= _any_of(f"{prefix}languages", segment.person_languages)
-    if segment.mailing_list_id:
-        person = OuterRef(f"{prefix}pk") if prefix else OuterRef("pk")
-        q &= Exists(
-            Subscription.objects.filter(
-                person=person,
-                mailing_list_id=segment.mailing_list_id,
-                status=Subscription.Status.ACTIVE,
-            )
-        )
-    return q
-
-
-def _has_person_criteria(segment: Segment) -> bool:
-    return bool(
-        segment.person_languages or segment.functions or segment.mailing_list_id
-    )
-
-
-def _own_roles(segment: Segment) -> QuerySet[EmployerRole]:
-    roles = EmployerRole.objects.filter(
-        _employer_q(segment, "employer__"),
-        _person_q(segment, "person__"),
-        employer_id__in=Employer.objects.for_office(segment.office_id).values("pk"),
-    )
-    if segment.functions:
-        roles = roles.filter(function__in=segment.functions)
-    return roles
 
 
 def _linked(segment: Segment, kind: str, seen: frozenset) -> QuerySet:
@@ -125,13 +35,21 @@ def _linked(segment: Segment, kind: str, seen: frozenset) -> QuerySet:
     return linked.exclude(pk__in=seen)
 
 
+def _has_linked(segment: Segment) -> bool:
+    seen = frozenset({segment.pk or 0})
+    return any(_linked(segment, kind, seen).exists() for kind in ("include", "exclude"))
+
+
 def segment_persons(segment: Segment, _seen: frozenset = frozenset()) -> QuerySet:
     """Contact persons in the segment (with an address or not), distinct."""
     seen = _seen | {segment.pk or 0}
-    query = Q(pk__in=_own_roles(segment).values("person_id"))
-    for other in _linked(segment, "include", seen):
-        query |= Q(pk__in=segment_persons(other, seen).values("pk"))
-    persons = ContactPerson.objects.filter(query)
+    persons = segment_query.own_persons(segment)
+    included = list(_linked(segment, "include", seen))
+    if included:
+        query = Q(pk__in=persons.values("pk"))
+        for other in included:
+            query |= Q(pk__in=segment_persons(other, seen).values("pk"))
+        persons = ContactPerson.objects.filter(query)
     for other in _linked(segment, "exclude", seen):
         persons = persons.exclude(pk__in=segment_persons(other, seen).values("pk"))
     return persons
@@ -140,16 +58,13 @@ def segment_persons(segment: Segment, _seen: frozenset = frozenset()) -> QuerySe
 def segment_employers(segment: Segment, _seen: frozenset = frozenset()) -> QuerySet:
     """Employers in the segment; with person criteria, only those with such a person."""
     seen = _seen | {segment.pk or 0}
-    if _has_person_criteria(segment):
-        query = Q(pk__in=_own_roles(segment).values("employer_id"))
-    else:
-        query = Q(
-            _employer_q(segment),
-            pk__in=Employer.objects.for_office(segment.office_id).values("pk"),
-        )
-    for other in _linked(segment, "include", seen):
-        query |= Q(pk__in=segment_employers(other, seen).values("pk"))
-    employers = Employer.objects.filter(query)
+    employers = segment_query.own_employers(segment)
+    included = list(_linked(segment, "include", seen))
+    if included:
+        query = Q(pk__in=employers.values("pk"))
+        for other in included:
+            query |= Q(pk__in=segment_employers(other, seen).values("pk"))
+        employers = Employer.objects.filter(query)
     for other in _linked(segment, "exclude", seen):
         employers = employers.exclude(
             pk__in=segment_employers(other, seen).values("pk")
@@ -158,6 +73,9 @@ def segment_employers(segment: Segment, _seen: frozenset = frozenset()) -> Query
 
 
 def segment_count(segment: Segment) -> dict[str, int]:
+    """Persons and employers; one query over the roles when no segments are linked."""
+    if not _has_linked(segment):
+        return segment_query.own_count(segment)
     return {
         "persons": segment_persons(segment).count(),
         "employers": segment_employers(segment).count(),
@@ -254,30 +172,23 @@ def newsletter_progress(newsletter) -> dict:
 
 
 def newsletter_results(newsletter) -> dict:
-    """Sent, opened and clicked, overall and by language region and size class."""
-    sent = newsletter.deliveries.filter(status=Delivery.Status.SENT)
-    totals = sent.aggregate(
-        sent=Count("pk"),
-        opened=Count("pk", filter=Q(opened_at__isnull=False)),
-        clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
+    """Sent, opened, clicked and bounced, overall and by language region and size
+    class. "Sent" counts every message that left, bounced ones included."""
+    sent = newsletter.deliveries.filter(
+        status__in=[Delivery.Status.SENT, Delivery.Status.BOUNCED]
     )
+    counts = {
+        "sent": Count("pk"),
+        "opened": Count("pk", filter=Q(opened_at__isnull=False)),
+        "clicked": Count("pk", filter=Q(clicked_at__isnull=False)),
+        "bounced": Count("pk", filter=Q(status=Delivery.Status.BOUNCED)),
+    }
+    totals = sent.aggregate(**counts)
     splits = {}
     for field in ("employer__language_region", "employer__size_class"):
-        rows = (
-            sent.values(field)
-            .annotate(
-                sent=Count("pk"),
-                opened=Count("pk", filter=Q(opened_at__isnull=False)),
-                clicked=Count("pk", filter=Q(clicked_at__isnull=False)),
-            )
-            .order_by(field)
-        )
+        rows = sent.values(field).annotate(**counts).order_by(field)
         splits[field.split("__")[1]] = [
-            {
-                "key": row[field] or "",
-                **{k: row[k] for k in ("sent", "opened", "clicked")},
-            }
-            for row in rows
+            {"key": row[field] or "", **{k: row[k] for k in counts}} for row in rows
         ]
     return {"totals": totals, "splits": splits}
 

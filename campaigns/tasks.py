@@ -40,9 +40,10 @@ def newsletters_due_start_task() -> int:
 
 
 @shared_task
-def bounces_fetch_task() -> int:
-    """Reads the bounce mailbox (VERP, plain SMTP). Idempotent: a bounce processed
-    twice suppresses the same address once; processed messages are deleted."""
+def bounces_fetch_task() -> dict:
+    """Reads the bounce mailbox (VERP bounces and mailed unsubscribes, plain SMTP).
+    Idempotent: a message processed twice suppresses the same address once;
+    processed messages are deleted."""
     from .services.bounces import bounces_fetch
 
     return bounces_fetch()

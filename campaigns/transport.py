@@ -3,7 +3,7 @@
 With Django's SMTP backend configured (EMAIL_URL smtp://…), messages go over one
 persistent smtplib connection per worker process, reused by every batch that
 process sends; with any other backend (console, locmem, a provider through
-anymail) they go through that backend, more slowly.
+anymail) each message goes to that backend as an EmailMessage, more slowly.
 
 Failures are sorted the way SMTP sorts them: 4xx is temporary (retry later), 5xx
 is permanent (the address goes on the suppression list).
@@ -12,11 +12,10 @@ is permanent (the address goes on the suppression list).
 from __future__ import annotations
 
 import contextlib
-import email
 import smtplib
 import ssl
-from email import policy
 
+from anymail.exceptions import AnymailError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.utils import DNS_NAME
@@ -36,6 +35,8 @@ class SendFailure(Exception):
 
 
 class SmtpTransport:
+    takes_bytes = True
+
     def __init__(self) -> None:
         self.connection: smtplib.SMTP | None = None
 
@@ -96,20 +97,22 @@ def _text(message) -> str:
     )
 
 
-class RawEmail(EmailMessage):
-    """A finished message for Django backends that want an EmailMessage."""
-
-    def __init__(self, raw: bytes, envelope_from: str, to: str) -> None:
-        super().__init__(from_email=envelope_from, to=[to])
-        self.raw = raw
-
-    def message(self):
-        return email.message_from_bytes(self.raw, policy=policy.SMTP)
-
-
 class BackendTransport:
-    def send(self, envelope_from: str, to: str, raw: bytes) -> None:
-        get_connection().send_messages([RawEmail(raw, envelope_from, to)])
+    """Any other Django mail backend: a provider's API through anymail, locmem,
+    console. These build their own MIME (or JSON) from an EmailMessage, so they get
+    one per recipient (`sending.delivery_email`), not finished bytes."""
+
+    takes_bytes = False
+
+    def send_email(self, message: EmailMessage) -> None:
+        try:
+            get_connection().send_messages([message])
+        except AnymailRecipientsRefused as exc:
+            raise SendFailure(550, f"refused by the provider: {exc}") from exc
+        except (AnymailError, smtplib.SMTPException, OSError) as exc:
+            # An API error (a 429, the provider down, a bad key) is not the
+            # address's fault: retried with backoff, never suppressed.
+            raise SendFailure(451, f"provider error: {exc}") from exc
 
     def close(self) -> None:
         pass

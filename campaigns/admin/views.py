@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from crm.models import LanguageRegion, SizeClass
 
-from ..charts import bar_chart
+from ..charts import grouped_bar_chart
 from ..models import (
     Newsletter,
     NewsletterVersion,
@@ -128,23 +128,30 @@ def newsletter_manage(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _charts(results: dict) -> list:
+    """Opened, clicked and bounced (% of sent) per language region and size class."""
     labels = {
         "language_region": dict(LanguageRegion.choices),
         "size_class": dict(SizeClass.choices),
     }
     titles = {
-        "language_region": _("Opened, by language region"),
-        "size_class": _("Opened, by size class"),
+        "language_region": _("Opened, clicked and bounced, by language region"),
+        "size_class": _("Opened, clicked and bounced, by size class"),
     }
+    series = [("opened", _("opened")), ("clicked", _("clicked")),
+              ("bounced", _("bounced"))]  # fmt: skip
     charts = []
     for key, rows in results["splits"].items():
-        bars = []
+        groups = []
         for row in rows:
-            rate = 100 * row["opened"] / row["sent"] if row["sent"] else 0
             label = str(labels[key].get(row["key"], row["key"] or _("unknown")))
-            bars.append((label, rate, f"{rate:.0f} % ({row['opened']}/{row['sent']})"))
-        if bars:
-            charts.append(bar_chart(titles[key], bars))
+            bars = []
+            for name, _label in series:
+                rate = 100 * row[name] / row["sent"] if row["sent"] else 0
+                bars.append((rate, f"{rate:.0f} % ({row[name]}/{row['sent']})"))
+            groups.append((label, bars))
+        if groups:
+            names = [str(label) for _name, label in series]
+            charts.append(grouped_bar_chart(str(titles[key]), names, groups))
     return charts
 
 

@@ -1,12 +1,20 @@
-"""Bounces over plain SMTP: the envelope sender is `bounces+<delivery>@domain`
-(VERP), so a bounce message names the delivery it is about. A periodic task reads
-them from the bounce mailbox (IMAP, BOUNCE_IMAP_URL) and hands each to
-`bounce_process`.
+"""The bounce mailbox over plain SMTP: bounces and mailed unsubscribes.
+
+- Bounces: the envelope sender is `bounces+<delivery>@domain` (VERP), so a bounce
+  message names the delivery it is about (`bounce_process`).
+- Unsubscribes: `List-Unsubscribe` offers `mailto:bounces+unsubscribe@domain
+  ?subject=unsubscribe <token>`; a mail program that uses it sends that subject,
+  and the signed token names the delivery (`unsubscribe_mail_process`). A forged
+  or altered token unsubscribes nobody.
+
+A periodic task reads the mailbox (IMAP, BOUNCE_IMAP_URL, `bounces_fetch`) and
+hands each unseen message to `mailbox_message_process`.
 """
 
 from __future__ import annotations
 
 import imaplib
+import logging
 import re
 from email import message_from_bytes, policy
 from urllib.parse import unquote, urlparse
@@ -15,11 +23,15 @@ from django.conf import settings
 from django.db import transaction
 
 from ..models import Delivery, Suppression, TrackingEvent
-from .suppression import suppression_add
+from ..tokens import TokenInvalid, token_read
+from .suppression import suppression_add, unsubscribe
+
+logger = logging.getLogger(__name__)
 
 VERP = re.compile(r"\+(\d+)@")
 DSN_STATUS = re.compile(r"^Status:\s*([245])\.\d{1,3}\.\d{1,3}", re.MULTILINE | re.I)
 ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To")
+UNSUBSCRIBE_TOKEN = re.compile(r"unsubscribe\s+(\d+:[A-Za-z0-9_=-]{8,})", re.I)
 
 
 def _delivery_id(message) -> int | None:
@@ -65,23 +77,77 @@ def bounce_process(raw: bytes) -> int | None:
     return delivery.pk
 
 
-def bounces_fetch() -> int:
-    """Reads unseen messages of the bounce mailbox (imaps://user:pw@host/INBOX),
-    processes and deletes them. Off while BOUNCE_IMAP_URL is empty."""
+def _unsubscribe_token(message) -> str | None:
+    """The token from the subject (what `mailto:…?subject=` asks for), else from the
+    first lines of the plain-text body (some programs put it there)."""
+    match = UNSUBSCRIBE_TOKEN.search(str(message.get("Subject", "")))
+    if match is None:
+        body = message.get_body(("plain",))
+        text = body.get_content()[:2000] if body is not None else ""
+        match = UNSUBSCRIBE_TOKEN.search(text)
+    return match.group(1) if match else None
+
+
+@transaction.atomic
+def unsubscribe_mail_process(raw: bytes) -> int | None:
+    """Unsubscribes the recipient of the delivery a mailed unsubscribe names (by
+    its signed token). Returns the delivery id, or None when the message carries
+    no valid token."""
+    message = message_from_bytes(raw, policy=policy.default)
+    token = _unsubscribe_token(message)
+    if token is None:
+        return None
+    try:
+        (delivery_id,) = token_read("unsubscribe", token)
+    except (TokenInvalid, ValueError):
+        logger.warning("unsubscribe mail with an invalid token: %s", token)
+        return None
+    delivery = (
+        Delivery.objects.select_related("newsletter__mailing_list")
+        .filter(pk=int(delivery_id))
+        .first()
+    )
+    if delivery is None:
+        return None
+    unsubscribe(
+        email=delivery.email,
+        mailing_list=delivery.newsletter.mailing_list,
+        detail="mailto",
+    )
+    return delivery.pk
+
+
+def mailbox_message_process(raw: bytes) -> str | None:
+    """ "bounce", "unsubscribe", or None for a message that is neither."""
+    if bounce_process(raw) is not None:
+        return "bounce"
+    if unsubscribe_mail_process(raw) is not None:
+        return "unsubscribe"
+    return None
+
+
+def bounces_fetch() -> dict[str, int]:
+    """Reads the unseen messages of the bounce mailbox (imaps://user:pw@host/INBOX).
+    Bounces and unsubscribes are processed and deleted; anything else (a human
+    reply, an auto-reply) is left in the mailbox, marked seen. Off while
+    BOUNCE_IMAP_URL is empty."""
+    counts = {"bounce": 0, "unsubscribe": 0, "other": 0}
     url = getattr(settings, "BOUNCE_IMAP_URL", "")
     if not url:
-        return 0
+        return counts
     parts = urlparse(url)
-    client_class = imaplib.IMAP4_SSL if parts.scheme == "imaps" else imaplib.IMAP4
-    processed = 0
-    with client_class(parts.hostname, parts.port or 0) as client:
+    secure = parts.scheme == "imaps"
+    client_class = imaplib.IMAP4_SSL if secure else imaplib.IMAP4
+    port = parts.port or (imaplib.IMAP4_SSL_PORT if secure else imaplib.IMAP4_PORT)
+    with client_class(parts.hostname, port, timeout=60) as client:
         client.login(unquote(parts.username or ""), unquote(parts.password or ""))
         client.select(parts.path.strip("/") or "INBOX")
         _status, data = client.search(None, "UNSEEN")
         for number in data[0].split():
             _status, fetched = client.fetch(number, "(RFC822)")
-            bounce_process(fetched[0][1])
-            client.store(number, "+FLAGS", "\\Deleted")
-            processed += 1
+            kind = mailbox_message_process(fetched[0][1])
+            counts[kind or "other"] += 1
+            flag = "\\Deleted" if kind else "\\Seen"
+            client.store(number, "+FLAGS", flag)
         client.expunge()
-    return processed
+    return counts

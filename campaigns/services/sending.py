@@ -25,6 +25,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -239,6 +240,7 @@ def skeleton_get(newsletter: Newsletter, language: str) -> tuple[MessageSkeleton
                 boundary=f"=_passerelle_{newsletter.pk}_{language}",
                 reply_to=mail_settings.reply_to if mail_settings else "",
                 sender_email=address,
+                sender_name=name,
             ),
             list(version.links),
         )
@@ -265,6 +267,30 @@ def _url_prefix(name: str, site: str) -> str:
 def delivery_message(
     newsletter: Newsletter, delivery: Delivery, *, test: bool = False
 ) -> bytes:
+    """The finished message bytes for SMTP (the skeleton with this recipient's
+    slots spliced in)."""
+    skeleton, parts = _personalised(newsletter, delivery, test=test)
+    return skeleton.render(**parts)
+
+
+def delivery_email(
+    newsletter: Newsletter, delivery: Delivery, *, test: bool = False
+) -> EmailMultiAlternatives:
+    """The same message as an EmailMultiAlternatives, for Django mail backends
+    other than SMTP: a provider through anymail, locmem, console. The delivery id
+    goes along as anymail metadata, so the provider's events can name it."""
+    skeleton, parts = _personalised(newsletter, delivery, test=test)
+    message = skeleton.email(**parts)
+    message.metadata = {"delivery": str(delivery.pk), "newsletter": str(newsletter.pk)}
+    message.tags = ["newsletter"]
+    message.track_clicks = False  # our own click redirect, when tracking is on
+    message.track_opens = False
+    return message
+
+
+def _personalised(
+    newsletter: Newsletter, delivery: Delivery, *, test: bool
+) -> tuple[MessageSkeleton, dict]:
     skeleton, links = skeleton_get(newsletter, delivery.language)
     site = settings.SITE_URL
     address = skeleton.sender_email
@@ -293,17 +319,28 @@ def delivery_message(
             values[f"link:{index}"] = (
                 f"{click_url}{token_make('click', delivery.pk, index)}/"
             )
-    list_unsubscribe = (
-        f"<{unsubscribe_url}>,\r\n <mailto:{address}"
-        f"?subject=unsubscribe%20{unsubscribe_token}>"
-    )
-    return skeleton.render(
-        to_name=delivery.name,
-        to_email=delivery.email,
-        message_id=message_id(delivery.pk, newsletter.pk, domain),
-        list_unsubscribe=list_unsubscribe,
-        values=values,
-    )
+    mailto = unsubscribe_mailto(newsletter, unsubscribe_token)
+    return skeleton, {
+        "to_name": delivery.name,
+        "to_email": delivery.email,
+        "message_id": message_id(delivery.pk, newsletter.pk, domain),
+        "list_unsubscribe": [unsubscribe_url, mailto],
+        "values": values,
+    }
+
+
+def unsubscribe_mailto(newsletter: Newsletter, token: str) -> str:
+    """`mailto:` for List-Unsubscribe: the bounce mailbox's `+unsubscribe` address
+    (read by the same periodic task as bounces, services/bounces.py), or the
+    sender's address without a bounce address; the signed token is the subject."""
+    mail_settings = getattr(newsletter.office, "mail_settings", None)
+    bounce = mail_settings.bounce_email if mail_settings else ""
+    if bounce:
+        local, _at, domain = bounce.partition("@")
+        address = f"{local}+unsubscribe@{domain}"
+    else:
+        address = office_sender(newsletter.office)[1]
+    return f"mailto:{address}?subject=unsubscribe%20{token}"
 
 
 @cache
@@ -423,9 +460,12 @@ def _deliveries_send(
 
 
 def _send_one(newsletter: Newsletter, delivery: Delivery, transport) -> str:
-    raw = delivery_message(newsletter, delivery)
     try:
-        transport.send(envelope_from(newsletter, delivery.pk), delivery.email, raw)
+        if transport.takes_bytes:
+            raw = delivery_message(newsletter, delivery)
+            transport.send(envelope_from(newsletter, delivery.pk), delivery.email, raw)
+        else:
+            transport.send_email(delivery_email(newsletter, delivery))
     except SendFailure as failure:
         delivery.attempts += 1
         delivery.last_error = str(failure)[:2000]
@@ -497,8 +537,13 @@ def newsletter_test_send(
         name=user.get_full_name(),
         language=language,
     )
-    raw = delivery_message(newsletter, delivery, test=True)
-    _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)
-    transport_get().send(
-        parseaddr(office_sender(newsletter.office)[1])[1], user.email, raw
-    )
+    transport = transport_get()
+    try:
+        if transport.takes_bytes:
+            raw = delivery_message(newsletter, delivery, test=True)
+            envelope = parseaddr(office_sender(newsletter.office)[1])[1]
+            transport.send(envelope, user.email, raw)
+        else:
+            transport.send_email(delivery_email(newsletter, delivery, test=True))
+    finally:
+        _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)

@@ -229,6 +229,18 @@ class Employer(models.Model):
             models.Index(
                 fields=["office", "contact_due_on"], name="employer_contact_due_idx"
             ),
+            # Segments (campaigns/segment_query.py): office + canton + size class +
+            # last case-independent contact, with the key, answered from the index.
+            models.Index(
+                fields=[
+                    "office",
+                    "canton",
+                    "size_class",
+                    "last_case_independent_contact_on",
+                    "id",
+                ],
+                name="employer_segment_idx",
+            ),
         ]
 
     def __str__(self) -> str:

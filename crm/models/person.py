@@ -44,7 +44,14 @@ class ContactPerson(models.Model):
         verbose_name = _("contact person")
         verbose_name_plural = _("contact persons")
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["office", "last_name"])]
+        indexes = [
+            models.Index(fields=["office", "last_name"]),
+            # Segments check a role's person (active, languages) from the index alone.
+            models.Index(
+                fields=["id", "is_active", "languages"],
+                name="contactperson_segment_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

@@ -97,3 +97,53 @@ def test_staff_add_a_subscriber_only_with_a_legal_basis(comms, office, newslette
     )
     subscription = Subscription.objects.get()
     assert subscription.legal_basis == "consent" and subscription.status == "active"
+
+
+def test_results_show_opens_clicks_and_bounces_by_region_and_size(
+    comms,
+    client,
+    smtp_sink,
+    office,
+    newsletter_list,
+    django_capture_on_commit_callbacks,
+):
+    import re
+
+    from campaigns.services.bounces import bounce_process
+
+    from .test_sending import DSN
+
+    # given a newsletter sent to two German-speaking large employers' people and
+    # one French-speaking small employer's
+    subscriber(office, newsletter_list, "anna@muster.ch", "de", size_class="large")
+    subscriber(office, newsletter_list, "zoe@muster.ch", "de", size_class="large")
+    subscriber(office, newsletter_list, "marc@exemple.ch", "fr",
+               language_region="fr", size_class="small")  # fmt: skip
+    newsletter = newsletter_make(office, newsletter_list, tracking=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        comms.post(f"/admin/campaigns/newsletters/{newsletter.pk}/send/")
+
+    def urls(email: str, kind: str) -> list[str]:
+        (received,) = smtp_sink.to(email)
+        html = received.message.get_body(("html",)).get_content()
+        return re.findall(rf'https?://[^/"]+(/t/{kind}/[^"]+)"', html)
+
+    # when anna opens and clicks, marc opens, and zoe's address bounces
+    assert comms.get(urls("anna@muster.ch", "o")[0]).status_code == 200
+    assert comms.get(urls("anna@muster.ch", "c")[0]).status_code == 302
+    assert comms.get(urls("marc@exemple.ch", "o")[0]).status_code == 200
+    zoe = Delivery.objects.get(email="zoe@muster.ch")
+    assert bounce_process(DSN.format(id=zoe.pk, status="5.1.1").encode())
+    # then the results name all four figures and chart them per region and size
+    page = comms.get(f"/admin/campaigns/newsletters/{newsletter.pk}/").content.decode()
+    assert "3 sent, 2 opened, 1 clicked, 1 bounced." in page
+    region = page.split("by language region</title>")[1].split("</svg>")[0]
+    german, french = region.split("French-speaking Switzerland")
+    assert "German-speaking Switzerland" in german
+    # German-speaking: 2 sent, 1 opened, 1 clicked, 1 bounced
+    assert german.count(">50 % (1/2)</text>") == 3
+    # French-speaking: 1 sent, opened, not clicked, not bounced
+    assert french.count(">100 % (1/1)</text>") == 1
+    assert french.count(">0 % (0/1)</text>") == 2
+    size = page.split("by size class</title>")[1].split("</svg>")[0]
+    assert "large" in size and "small" in size and ">clicked<" in size

@@ -124,3 +124,58 @@ def test_segment_stays_in_its_office_and_counts_and_previews(office, crm):
     assert segment_count(segment) == {"persons": 1, "employers": 1}
     (row,) = segment_preview(segment)
     assert row["email"] == "ceo@gross.ch" and row["employer"] == "Gross AG"
+
+
+def test_an_employer_shared_with_the_office_is_in_its_segments(office, crm):
+    # given a VD employer shared with BE, with a German-speaking HR person
+    vd = crm["people"]["autre"].office
+    shared = make_employer(vd, "National AG", size_class="large", canton="ZH")
+    shared.shared_with.add(office)
+    person_at(vd, email="hr@national.ch", employer=shared)
+    # then BE's segments see it, VD's own employer stays out
+    segment = _segment(office, size_classes=["large"], person_languages=["de"])
+    assert _names(segment) == {"Gross AG", "National AG"}
+    assert set(segment_persons(segment).values_list("email", flat=True)) == {
+        "ceo@gross.ch", "hr@national.ch"}  # fmt: skip
+    assert segment_count(segment) == {"persons": 2, "employers": 2}
+
+
+def test_counts_equal_the_members_listed_with_and_without_linked_segments(
+    office, crm, newsletter_list
+):
+    # an employer without any contact person, an inactive person, a second role
+    make_employer(office, "Leer AG", size_class="large", canton="BE")
+    inactive = person_at(office, email="old@gross.ch", employer=crm["gross"])
+    inactive.is_active = False
+    inactive.save()
+    from tests.factories import EmployerRoleFactory
+
+    EmployerRoleFactory(
+        employer=crm["mittel"], person=crm["people"]["gross"], function="hr"
+    )
+    Subscription.objects.create(
+        mailing_list=newsletter_list, person=crm["people"]["gross"],
+        email="ceo@gross.ch", language="de", status="active", source="staff",
+    )  # fmt: skip
+    large = _segment(office, size_classes=["large"])
+    fr = _segment(office, language_regions=["fr"])
+    with_list = _segment(office, mailing_list=newsletter_list)
+    linked = _segment(office, size_classes=["medium"])
+    linked.include_segments.set([fr])
+    linked.exclude_segments.set([with_list])
+    for segment in (large, fr, with_list, linked, _segment(office)):
+        persons = segment_persons(segment)
+        employers = segment_employers(segment)
+        assert segment_count(segment) == {
+            "persons": persons.count(),
+            "employers": employers.count(),
+        }
+    # no person criteria: an employer needs no person, persons must be active
+    assert _names(large) == {"Gross AG", "Leer AG"}
+    assert set(segment_persons(large).values_list("email", flat=True)) == {
+        "ceo@gross.ch"}  # fmt: skip
+    # a list: only its subscribers, and the employers they work for
+    assert _names(with_list) == {"Gross AG", "Mittel GmbH"}
+    assert segment_count(with_list) == {"persons": 1, "employers": 2}
+    # medium, plus French-speaking, minus the list's people and their employers
+    assert _names(linked) == {"Petit SA"}

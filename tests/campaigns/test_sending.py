@@ -89,7 +89,10 @@ def test_mail_carries_unsubscribe_headers_sender_and_a_text_part(
     assert re.search(
         r"<https?://[^>]+/newsletter/unsubscribe/[^>]+/>", unsubscribe_header
     )
-    assert "<mailto:newsletter@ivbe.example?subject=unsubscribe" in unsubscribe_header
+    # the mailbox the bounce reader processes, token in the subject
+    assert "<mailto:bounces+unsubscribe@ivbe.example?subject=unsubscribe%20" in (
+        unsubscribe_header
+    )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["List-Id"].endswith("<arbeitgeber.be.ivbe.example>")
     # deterministic Message-ID: newsletter and delivery in it
