@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         "companies/<int:employer_id>/colleagues/", views.colleagues, name="colleagues"
     ),
+    path("companies/<int:employer_id>/cases/", views.cases, name="cases"),
     path(
         "companies/<int:employer_id>/requests/new/",
         views.request_new,

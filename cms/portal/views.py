@@ -24,6 +24,7 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crm.models import Employer, EmployerRole
+from crm.services.cases import employer_case_views
 from crm.services.opportunities import opportunity_report
 from crm.services.requests import request_submit
 
@@ -287,6 +288,19 @@ def company(request: HttpRequest, employer_id: int) -> HttpResponse:
         .order_by("-created_at")[:5],
     }
     return TemplateResponse(request, "cms/portal/company.html", context)
+
+
+@portal_required
+def cases(request: HttpRequest, employer_id: int) -> HttpResponse:
+    """Cases the employer may be told about. What each shows is decided by
+    `crm.services.cases.case_employer_view` alone: nothing without the insured
+    person's consent, never amounts or notes."""
+    employer = portal_employer_get(request.user, employer_id)
+    return TemplateResponse(
+        request,
+        "cms/portal/cases.html",
+        {"employer": employer, "cases": employer_case_views(employer)},
+    )
 
 
 @portal_required

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from ..case_selectors import cases_for_opportunity, opportunities_for_case
+from ..forms import office_staff
 from ..models import (
     Agreement,
     CaseReference,
@@ -40,7 +42,13 @@ from ..services.cases import (
     early_detection_report_record,
 )
 from ..services.complaints import complaint_record
-from ..services.measures import measure_plan, measure_status_set
+from ..services.measures import (
+    APPROVE_PERMISSION,
+    measure_approve,
+    measure_edit_check,
+    measure_plan,
+    measure_status_set,
+)
 from ..services.partners import (
     handover_re_referral_warning,
     handover_record,
@@ -51,11 +59,18 @@ from .scoping import scoped_queryset, scoped_view_classes
 
 
 def _limit_choices_to_scope(form, user) -> None:
-    """Foreign-key choices offer only records the user's office sees."""
+    """Foreign-key choices offer only records the user's office sees; people
+    (specialist, coordinator, responsible) only active staff of that office,
+    never portal users."""
+    office_id = None if user.is_superuser else user_office_id(user)
     for field in form.fields.values():
         queryset = getattr(field, "queryset", None)
-        if queryset is not None and hasattr(queryset, "visible_to"):
+        if queryset is None:
+            continue
+        if hasattr(queryset, "visible_to"):
             field.queryset = queryset.visible_to(user)
+        elif queryset.model is get_user_model():
+            field.queryset = office_staff(office_id)
 
 
 class ScopedFormMixin:
@@ -83,8 +98,20 @@ class ServiceCreateView(ScopedFormMixin, snippet_views.CreateView):
         try:
             return super().form_valid(form)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return service_error(self, form, error)
+
+
+def service_error(view, form, error: ValidationError, field: str | None = None):
+    """A service refused the form's data: show why on the form, as Wagtail does
+    for its own validation errors (the views' error message is set then)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(field, error)
+    view.produced_error_code = "validation_error"
+    view.produced_error_message = view.get_error_message()
+    return view.form_invalid(form)
 
 
 class OfficeCreateView(ServiceCreateView):
@@ -97,10 +124,8 @@ class OfficeCreateView(ServiceCreateView):
             raise PermissionDenied
         instance.office_id = office_id
         instance.full_clean()
-        self.form.save_m2m = getattr(self.form, "save_m2m", lambda: None)
-        instance.save()
-        self.form.save_m2m()
-        return instance
+        # form.save() writes the many-to-many choices too (agreement parties)
+        return self.form.save()
 
 
 def _scoped_views(create_view=OfficeCreateView, edit_mixins=()) -> dict:
@@ -116,7 +141,14 @@ def _scoped_views(create_view=OfficeCreateView, edit_mixins=()) -> dict:
 
 
 def scoped_viewset(model_, *, create_view=OfficeCreateView, edit_mixins=(), **attrs):
-    """A SnippetViewSet for `model_` whose every view loads through the scope."""
+    """A SnippetViewSet for `model_` whose every view loads through the scope.
+
+    `form_fields` become the form's panels: a SnippetViewSet ignores
+    `form_fields` and would otherwise offer every editable field (the office, the
+    approval flag) in its forms."""
+    form_fields = attrs.pop("form_fields", None)
+    if form_fields and "edit_handler" not in attrs:
+        attrs["edit_handler"] = ObjectList([FieldPanel(name) for name in form_fields])
     return type(
         f"{model_.__name__}ViewSet",
         (SnippetViewSet,),
@@ -161,8 +193,7 @@ class CaseAhvEditMixin:
         try:
             return super().form_valid(form)
         except ValidationError as error:
-            form.add_error("ahv_number", error)
-            return self.form_invalid(form)
+            return service_error(self, form, error, field="ahv_number")
 
 
 CASE_FIELDS = [
@@ -223,12 +254,17 @@ class MeasureCreateView(ServiceCreateView):
 
 
 class MeasureStatusEditMixin:
-    """Status changes go through the status flow of `measure_status_set`."""
+    """Edits pass the duration rules and the decision limit again
+    (`measure_edit_check`); status changes go through the status flow of
+    `measure_status_set`."""
 
     def save_instance(self):
         new_status = self.form.cleaned_data.get("status")
         old = Measure.objects.get(pk=self.object.pk)
         self.form.instance.status = old.status
+        measure_edit_check(
+            measure=self.form.instance, before=old, staff=self.request.user
+        )
         instance = super().save_instance()
         if new_status and new_status != old.status:
             measure_status_set(
@@ -240,8 +276,7 @@ class MeasureStatusEditMixin:
         try:
             return super().form_valid(form)
         except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
+            return service_error(self, form, error)
 
 
 MeasureViewSet = scoped_viewset(
@@ -437,9 +472,39 @@ def opportunity_matching(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def measure_approval(request: HttpRequest, pk: int) -> HttpResponse:
+    """A team lead or the office head approves a measure decided on site above the
+    decision limit: GET asks, POST approves."""
+    if not request.user.has_perm(APPROVE_PERMISSION):
+        raise PermissionDenied
+    measure = get_object_or_404(
+        scoped_queryset(Measure, request.user).select_related("case", "employer"),
+        pk=pk,
+    )
+    edit_url = reverse("wagtailsnippets_crm_measure:edit", args=[measure.pk])
+    if request.method == "POST":
+        try:
+            measure_approve(measure=measure, staff=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Approved: %(measure)s") % {"measure": measure})
+        return redirect(edit_url)
+    return TemplateResponse(
+        request,
+        "crm/measure_approval.html",
+        {"measure": measure, "edit_url": edit_url},
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_matching_urls():
     return [
+        path(
+            "crm/measures/<int:pk>/approval/",
+            measure_approval,
+            name="crm_measure_approval",
+        ),
         path("crm/cases/<int:pk>/matching/", case_matching, name="crm_case_matching"),
         path(
             "crm/opportunities/<int:pk>/matching/",
@@ -453,6 +518,11 @@ def register_matching_urls():
 def matching_buttons(snippet, user, next_url=None):
     if not user.has_perm("crm.view_casereference"):
         return []
+    if isinstance(snippet, Measure):
+        if not (snippet.awaiting_approval and user.has_perm(APPROVE_PERMISSION)):
+            return []
+        url = reverse("crm_measure_approval", args=[snippet.pk])
+        return [ListingButton(_("Approve"), url, icon_name="tick", priority=20)]
     if isinstance(snippet, CaseReference):
         url = reverse("crm_case_matching", args=[snippet.pk])
     elif isinstance(snippet, JobOpportunity):

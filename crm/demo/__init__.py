@@ -27,6 +27,7 @@ from django.db import connection, connections, transaction
 
 from ..models import Employer, Office, StaffProfile, StaffRole, Team
 from ..roles import staff_role_apply
+from .cases import demo_cases_seed
 from .employers import Pools, Run, chunk_write, employer_draw, uid_build
 from .site import site_and_portal_seed
 from .tables import OFFICES, OfficeSpec
@@ -82,6 +83,7 @@ def demo_seed(
     if plan:
         _employers_seed(plan, employers, seed, result)
     site_and_portal_seed(result)  # website DE/FR (+IT/EN home) and two BE portal users
+    demo_cases_seed(result)  # a few cases per office: fixed cost, whatever N is
     return result
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,9 @@ from ..models import (
     EarlyDetectionReport,
     Employer,
     EmployerRole,
+    Measure,
     Office,
+    Placement,
 )
 from ..querysets import user_office_id
 from .requests import reaction_due_on
@@ -187,9 +190,14 @@ def case_employer_view(
 def employer_case_views(
     employer: Employer, *, day: date | None = None
 ) -> list[EmployerCaseView]:
-    """Cases the employer may see (portal): those with active consent."""
+    """Cases the employer may see (portal): those with active consent, whether the
+    employer is the case's employer or hosts one of its granted measures or its
+    placements (the employer the notice mail goes to)."""
+    hosted = Q(
+        pk__in=Measure.objects.counted().filter(employer=employer).values("case_id")
+    ) | Q(pk__in=Placement.objects.filter(employer=employer).values("case_id"))
     cases = (
-        CaseReference.objects.filter(employer=employer)
+        CaseReference.objects.filter(Q(employer=employer) | hosted)
         .filter(consent_given_on__isnull=False)
         .prefetch_related("measures", "placements")
         .order_by("case_number")

@@ -147,6 +147,32 @@ def _validate(measure: Measure) -> None:
         raise ValidationError(errors)
 
 
+def measure_edit_check(
+    *, measure: Measure, before: Measure, staff: AbstractBaseUser
+) -> None:
+    """Checks an edited measure (admin edit form) before it is saved: the same
+    office, the duration rules, and the decision limit again when the amount or
+    the on-site decision changed. A higher amount than the one approved needs a
+    new approval. Raises ValidationError; sets the flag on `measure`."""
+    check_same_office(staff, measure.office_id)
+    if (measure.amount_chf, measure.decided_on_site) != (
+        before.amount_chf,
+        before.decided_on_site,
+    ):
+        decider = (measure.decided_by or staff) if measure.decided_on_site else None
+        measure.decided_by = decider
+        measure.needs_approval = bool(
+            decider is not None
+            and measure.amount_chf is not None
+            and measure.amount_chf > decision_limit(decider, measure.office)
+        )
+        raised = (measure.amount_chf or 0) > (before.amount_chf or 0)
+        if not measure.needs_approval or raised:
+            measure.approved_by = None
+            measure.approved_at = None
+    _validate(measure)
+
+
 @transaction.atomic
 def measure_approve(*, measure: Measure, staff: AbstractBaseUser) -> Measure:
     """A team lead or office head signs off a measure above the decision limit."""

@@ -62,7 +62,9 @@ def reversed_urls(account: PortalAccount) -> set[str]:
 
 def _reversed_urls(account: PortalAccount) -> set[str]:
     employers = list(account.person.employers.values_list("pk", flat=True))
-    names = ["company", "change", "colleagues", "request_new", "opportunity_new"]
+    names = [
+        "company", "change", "colleagues", "cases", "request_new", "opportunity_new",
+    ]  # fmt: skip
     urls = {
         reverse(f"portal:{name}", kwargs={"employer_id": pk})
         for name in names

@@ -1,5 +1,6 @@
 """`manage.py seed_demo`: offices, staff and employers a demo (and a tester) can use."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -166,14 +167,22 @@ def test_latest_assessment_matches_the_employers_current_cooperation(seeded):
 
 def employers_delete() -> None:
     from cms.models import PortalAccount
-    from crm.models import JobOpportunity, Request
+    from crm.models import (
+        CaseReference,
+        Handover,
+        JobOpportunity,
+        Measure,
+        Placement,
+        Request,
+    )
 
-    # contacts, requests and opportunities protect their employer: history
+    # contacts, requests, opportunities and cases protect their employer: history
     portal_users = list(PortalAccount.objects.values_list("user_id", flat=True))
     PortalAccount.objects.all().delete()
     get_user_model().objects.filter(pk__in=portal_users).delete()
-    for model in (Contact, Request, JobOpportunity):
+    for model in (Contact, Request, Measure, Placement, Handover, CaseReference):
         model.objects.all().delete()
+    JobOpportunity.objects.all().delete()
     Employer.objects.all().delete()
     ContactPerson.objects.all().delete()
 
@@ -306,3 +315,109 @@ def test_factories_build_rows_that_pass_full_clean():
     assert get_user_model().objects.get(pk=user.pk).has_perm("crm.change_employer")
     assert len({uid_for(n) for n in range(2000)}) == 2000
     assert all(stdnum_uid.is_valid(uid_for(n)) for n in range(2000))
+
+
+# --- Demo cases (issue 7) ----------------------------------------------------------
+
+
+@pytest.fixture
+def demo_with_cases():
+    demo_seed(employers=12, contacts=False)
+
+
+def test_demo_cases_cover_every_measure_status_and_the_partner_network(
+    demo_with_cases,
+):
+    from crm.case_selectors import opportunities_for_case
+    from crm.models import (
+        Agreement,
+        CaseReference,
+        EarlyDetectionReport,
+        Handover,
+        JobOpportunity,
+        Measure,
+        PartnerContact,
+        PartnerOrganisation,
+        Placement,
+    )
+    from crm.services.partners import handover_re_referral_warning
+
+    # given the small demo
+    for office in Office.objects.all():
+        cases = CaseReference.objects.filter(office=office)
+        # then each office has cases with pseudonymous numbers (no names in them)
+        assert cases.count() == 6
+        for case in cases:
+            assert re.fullmatch(rf"{office.code}-20\d\d-\d{{5}}", case.case_number)
+        measures = Measure.objects.filter(office=office)
+        # measures in every status, a granted trial placement among them
+        assert set(measures.values_list("status", flat=True)) == set(
+            Measure.Status.values
+        )
+        assert measures.filter(kind="trial_placement", status="granted").exists()
+        assert any(measure.awaiting_approval for measure in measures)
+        # reports, placements with follow-ups, open places a case matches
+        assert EarlyDetectionReport.objects.filter(office=office).count() == 3
+        placements = Placement.objects.filter(office=office)
+        assert set(placements.values_list("outcome", flat=True)) == {
+            "contract_signed", "trial_completed",
+        }  # fmt: skip
+        assert FollowUp.objects.filter(placement__in=placements).exists()
+        assert JobOpportunity.objects.filter(office=office, status="open").exists()
+        # partners with IIZ contact persons, one of them public
+        partners = PartnerOrganisation.objects.filter(office=office)
+        assert {"rav", "social_services"} <= set(
+            partners.values_list("kind", flat=True)
+        )
+        iiz = PartnerContact.objects.filter(partner__in=partners, is_iiz_contact=True)
+        assert iiz.count() >= 2 and iiz.filter(public=True).exists()
+        # agreements, one of them due for its renewal reminder
+        kinds = set(Agreement.objects.filter(office=office).values_list("kind"))
+        assert kinds == {("iiz",), ("concerto",), ("cooperation",)}
+        # handovers, the latest a re-referral the guard warns about
+        handovers = Handover.objects.filter(office=office)
+        assert handovers.count() == 3
+        assert handover_re_referral_warning(handovers.first()) != ""
+    # every case row passes the validation a form applies
+    for model in (CaseReference, Measure, Placement, Handover, Agreement):
+        for row in model.objects.all():
+            row.full_clean()
+    # matching finds the two open places that fit the case looking in Bern (the
+    # building job is too heavy, the filled trial place is not open)
+    case = CaseReference.objects.get(
+        office__code="BE", phase="integration", aim="placement"
+    )
+    titles = {o.title for o in opportunities_for_case(case)}
+    assert titles == {"Verkäufer/in Detailhandel 60 %", "Mitarbeiter/in Kundendienst"}
+    # and seeding again adds no case and no measure
+    before = (CaseReference.objects.count(), Measure.objects.count())
+    demo_seed(employers=12, contacts=False)
+    assert (CaseReference.objects.count(), Measure.objects.count()) == before
+
+
+def test_demo_portal_user_sees_a_consented_case_and_the_seed_sent_no_notice(
+    demo_with_cases, client, mailoutbox
+):
+    from cms.models import PortalAccount
+    from crm.demo.cases import CONSENTED_PORTAL_USER
+    from crm.models import CaseReference
+
+    # given the first demo portal user's company
+    account = PortalAccount.objects.get(user__username=CONSENTED_PORTAL_USER)
+    employer = account.person.employers.get()
+    case = CaseReference.objects.get(employer=employer, aim="keep_job")
+
+    # when she logs in with the demo password and opens the case page
+    login = client.post(
+        "/portal/login/",
+        {"username": CONSENTED_PORTAL_USER, "password": DEMO_PASSWORD},
+    )
+    assert login.status_code == 302
+    text = client.get(f"/en/portal/companies/{employer.pk}/cases/").content.decode()
+
+    # then she sees the case, its granted trial placement, and no amount
+    assert f"Case {case.case_number}" in text
+    assert "Trial placement" in text and "Granted" in text
+    assert "3800" not in text and "3,800" not in text
+    # and seeding told no employer about a case
+    assert not [m for m in mailoutbox if "case" in m.subject.lower()]

@@ -13,6 +13,7 @@ from django.core.management.base import (
 
 from crm.demo import DEFAULT_SEED, DEMO_PASSWORD, demo_seed
 from crm.models import (
+    CaseReference,
     Contact,
     ContactPerson,
     CooperationAssessment,
@@ -98,6 +99,7 @@ class Command(BaseCommand):
             "assessments": CooperationAssessment.objects.count(),
             "contacts": Contact.objects.count(),
             "follow_ups": FollowUp.objects.count(),
+            "cases": CaseReference.objects.count(),
         }
         totals = " ".join(f"{name}={count}" for name, count in counts.items())
         return f"Totals: {totals} (employers added now: {added})"
