@@ -32,6 +32,13 @@ INSTALLED_APPS = [
     "crm",
     "cms",
     "campaigns",
+    "crm.dedupe",
+    "integrations.imports",
+    "integrations.uid_register",
+    "integrations.api",
+    "import_export",
+    "rest_framework",
+    "drf_spectacular",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -310,4 +317,52 @@ LOGGING = {
         # Page audit lines ("Page edited …") belong in the admin's history, not stdout.
         "wagtail": {"level": "WARNING"},
     },
+}
+
+# --- UID register --------------------------------------------------------------------
+# integrations/uid_register: legal name, address and legal form from the federal UID
+# register (Bundesamt für Statistik). Off while the URL is empty; the public service is
+# https://www.uid-wse.admin.ch/V5.0/PublicServices.svc (test instance:
+# https://www.uid-wse-a.admin.ch/V5.0/PublicServices.svc). It allows about 20 requests a
+# minute; the limit is shared through the cache (set CACHE_URL with several processes).
+UID_REGISTER_URL = env("UID_REGISTER_URL", default="")
+UID_REGISTER_RATE_LIMIT = env.int("UID_REGISTER_RATE_LIMIT", default=20)  # per minute
+UID_REGISTER_TIMEOUT = env.float("UID_REGISTER_TIMEOUT", default=10.0)  # seconds
+
+# --- Imports -------------------------------------------------------------------------
+# Larger files are refused with a message (split them); 100,000 employers are ≈ 15 MB.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=40 * 1024 * 1024)
+# Files with more rows than this are imported by a Celery task with a progress bar.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+
+# --- REST API (integrations/api, /api/v1/) -------------------------------------------
+# Authentication, permissions, throttling and the problem-details error handler are set
+# on the API's own views (integrations/api/views.py), not as DRF defaults: Wagtail's
+# admin has DRF views of its own that must keep theirs.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Requests per token (or signed-in staff member), e.g. "600/min", "20000/day".
+    "DEFAULT_THROTTLE_RATES": {"api": env("API_RATE_LIMIT", default="600/min")},
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
+}
+# How long a POST's Idempotency-Key and its stored answer are kept.
+API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Passerelle API",
+    "DESCRIPTION": (
+        "Employers, contact persons, contacts, job opportunities and placements of "
+        "one IV office, for its case-management and other systems. Authenticate "
+        "with 'Authorization: Bearer <token>' (manage.py api_token_create). Errors "
+        "are RFC 9457 problem details (application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SECURITY": [{"bearerAuth": []}],
+    "PREPROCESSING_HOOKS": ["integrations.api.schema.api_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "integrations.api.schema.problem_responses",
+    ],
 }

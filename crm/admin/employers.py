@@ -4,6 +4,7 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -153,7 +154,14 @@ class EmployerCreateView(EmployerSaveMixin, snippet_views.CreateView):
 
 
 class EmployerEditView(EmployerSaveMixin, _SCOPED_EMPLOYER["edit_view_class"]):
-    pass
+    # --- UID register (issue 8): "Look up in the UID register" in the header menu.
+    @cached_property
+    def header_more_buttons(self):
+        from integrations.uid_register.views import employer_header_buttons
+
+        return super().header_more_buttons + employer_header_buttons(
+            self.object, self.request.user
+        )
 
 
 class ReassignFixedContactBulkAction(OfficeScopedBulkActionMixin, SnippetBulkAction):

@@ -61,6 +61,12 @@ def employer_save(
             reason=cooperation_reason.strip(),
             recorded_by=by,
         )
+    if original is None:
+        # --- UID register (issue 8): a new employer is looked up after the commit,
+        # when the register is configured. Never blocks or fails this save.
+        from integrations.uid_register.services import uid_register_lookup_on_commit
+
+        uid_register_lookup_on_commit(employer)
     return employer
 
 

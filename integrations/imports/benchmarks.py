@@ -1,0 +1,233 @@
+"""`manage.py bench import --rows 100000 [--peer-rows 5000] --json`.
+
+On one generated file of new employers (the DESIGN.md columns), in one run:
+
+- Passerelle's import of the whole file (read, clean column-wise, UID matching,
+  in-file duplicate check, COPY write with history), then a re-import of the same
+  file with 10 % of the rows changed;
+- django-import-export's `import_data` with default options on the first
+  `--peer-rows` rows (the peer: at ≈ 700 rows/s the whole file would take minutes),
+  and with `use_bulk`;
+- PostgreSQL `COPY` of the same rows, already clean (the ceiling).
+
+Runs against the configured database in an office of its own (code `BENCH`), which it
+empties before and after.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import tablib
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.bench import register
+from core.bulk import rows_insert
+from crm.models import Employer, Office
+
+from .reading import table_read
+from .resources import EmployerResource
+from .services import import_run
+
+HEADER = "UID;Firma;Strasse;PLZ;Ort;Kanton;NOGA;Vollzeitstellen;E-Mail"
+TOWNS = [
+    ("3011", "Bern", "BE"),
+    ("8001", "Zürich", "ZH"),
+    ("1003", "Lausanne", "VD"),
+    ("6900", "Lugano", "TI"),
+    ("4051", "Basel", "BS"),
+    ("9000", "St. Gallen", "SG"),
+]
+WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4)
+
+
+def uid_numbers(count: int, start: int = 90_000_000):
+    """`count` valid UIDs (mod-11 check digit), none of them in the database."""
+    found: list[str] = []
+    number = start
+    while len(found) < count:
+        batch = []
+        while len(batch) < (count - len(found)) * 11 // 10 + 10:
+            digits = f"{number:08d}"
+            number += 1
+            check = (
+                11 - sum(int(d) * w for d, w in zip(digits, WEIGHTS, strict=True)) % 11
+            )
+            if check == 10:
+                continue
+            check = 0 if check == 11 else check
+            nine = digits + str(check)
+            batch.append(f"CHE-{nine[:3]}.{nine[3:6]}.{nine[6:]}")
+        taken = set(
+            Employer.objects.filter(uid__in=batch).values_list("uid", flat=True)
+        )
+        found += [u for u in batch if u not in taken]
+    return found[:count]
+
+
+def file_build(uids: list[str], changed_every: int = 0) -> bytes:
+    lines = [HEADER]
+    for i, uid in enumerate(uids):
+        postcode, town, canton = TOWNS[i % len(TOWNS)]
+        street = f"Bahnhofstrasse {i % 200 + 1}"
+        if changed_every and i % changed_every == 0:
+            street += "a"
+        fte = (i * 7) % 400 + 1
+        lines.append(
+            f"{uid};Muster {i} AG;{street};{postcode};{town};{canton};"
+            f"{10 + i % 80}.{i % 100:02d};{fte};info{i}@muster{i}.example"
+        )
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _office() -> Office:
+    office, _created = Office.objects.get_or_create(
+        code="BENCH",
+        defaults={"name": "Benchmark", "canton": "BE", "languages": ["de"]},
+    )
+    return office
+
+
+def _empty(office: Office) -> None:
+    history = Employer.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {history} WHERE office_id = %s", [office.pk])  # noqa: S608
+        table = Employer._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE office_id = %s", [office.pk])  # noqa: S608
+
+
+def _passerelle(data: bytes, office: Office) -> tuple[float, object]:
+    started = time.perf_counter()
+    table = table_read(data, fmt="csv")
+    result = import_run(resource="employers", table=table, office=office)
+    return time.perf_counter() - started, result
+
+
+def _peer(data: bytes, office: Office, **options) -> tuple[float, int]:
+    started = time.perf_counter()
+    dataset = tablib.Dataset().load(data.decode("utf-8"), format="csv", delimiter=";")
+    result = EmployerResource(office=office).import_data(dataset, **options)
+    seconds = time.perf_counter() - started
+    if result.has_errors() or result.has_validation_errors():
+        raise RuntimeError("django-import-export reported errors on a clean file")
+    return seconds, len(dataset)
+
+
+def _copy(office: Office, uids: list[str]) -> float:
+    """COPY of the same rows, already clean: the ceiling of any import."""
+    stamp = timezone.now()
+    columns = [
+        "office_id",
+        "uid",
+        "legal_name",
+        "street",
+        "postcode",
+        "municipality",
+        "canton",
+        "noga_code",
+        "fte",
+        "email",
+        "language_region",
+        "size_class",
+        "register_status",
+        "relationship_status",
+        "created_at",
+        "updated_at",
+    ]
+    defaults = [
+        f
+        for f in Employer._meta.concrete_fields
+        if f.column not in columns and f.column != "id"
+    ]
+    columns += [f.column for f in defaults]
+    filler = [f.get_default() for f in defaults]
+    rows = []
+    for i, uid in enumerate(uids):
+        postcode, town, canton = TOWNS[i % len(TOWNS)]
+        rows.append(
+            [
+                office.pk,
+                uid,
+                f"Muster {i} AG",
+                f"Bahnhofstrasse {i % 200 + 1}",
+                postcode,
+                town,
+                canton,
+                f"{10 + i % 80}.{i % 100:02d}",
+                Decimal((i * 7) % 400 + 1),
+                f"info{i}@muster{i}.example",
+                "de",
+                "small",
+                "active",
+                "new",
+                stamp,
+                stamp,
+                *filler,
+            ]
+        )
+    started = time.perf_counter()
+    with transaction.atomic():
+        rows_insert(Employer, columns, rows)
+    return time.perf_counter() - started
+
+
+@register("import")
+def import_bench(options: dict) -> dict:
+    rows = int(options.get("rows", 100_000))
+    peer_rows = int(options.get("peer_rows", 5_000))
+    office = _office()
+    _empty(office)
+    uids = uid_numbers(rows + 2 * peer_rows)
+    main, peer_a, peer_b = (
+        uids[:rows],
+        uids[rows : rows + peer_rows],
+        uids[rows + peer_rows :],
+    )
+    data = file_build(main)
+    figures: dict = {
+        "rows": rows,
+        "database": connection.vendor,
+        "file_mb": round(len(data) / 1e6, 1),
+    }
+
+    seconds, result = _passerelle(data, office)
+    assert result.created == rows, result.summary()
+    figures["passerelle_new_s"] = round(seconds, 2)
+    figures["passerelle_new_rows_per_s"] = round(rows / seconds)
+
+    changed = file_build(main, changed_every=10)
+    seconds, result = _passerelle(changed, office)
+    assert result.updated == rows // 10 and result.created == 0, result.summary()
+    figures["passerelle_reimport_10pct_s"] = round(seconds, 2)
+    figures["passerelle_reimport_rows_per_s"] = round(rows / seconds)
+
+    seconds, result = _passerelle(changed, office)
+    assert result.skipped == rows, result.summary()
+    figures["passerelle_reimport_unchanged_rows_per_s"] = round(rows / seconds)
+
+    seconds, count = _peer(file_build(peer_a), office)
+    figures["peer_default_rows"] = count
+    figures["peer_default_rows_per_s"] = round(count / seconds)
+    seconds, count = _peer(file_build(peer_a, changed_every=10), office)
+    figures["peer_default_update_rows_per_s"] = round(count / seconds)
+    seconds, count = _peer(file_build(peer_b), office, use_bulk=True)
+    figures["peer_use_bulk_rows_per_s"] = round(count / seconds)
+
+    _empty(office)
+    seconds = _copy(office, main)
+    figures["copy_rows_per_s"] = round(rows / seconds)
+    _empty(office)
+    figures["ratio_new_to_peer"] = round(
+        figures["passerelle_new_rows_per_s"] / figures["peer_default_rows_per_s"], 1
+    )
+    figures["ratio_new_to_copy"] = round(
+        figures["passerelle_new_rows_per_s"] / figures["copy_rows_per_s"], 3
+    )
+    figures["ratio_reimport_to_peer_update"] = round(
+        figures["passerelle_reimport_rows_per_s"]
+        / figures["peer_default_update_rows_per_s"],
+        1,
+    )
+    return figures
