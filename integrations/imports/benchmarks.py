@@ -1,4 +1,4 @@
-"""`manage.py bench import --rows 100000 [--peer-rows 5000] --json`.
+"""`manage.py bench import --rows 100000 [--peer-rows 2000] --json`.
 
 On one generated file of new employers (the DESIGN.md columns), in one run:
 
@@ -16,14 +16,19 @@ empties before and after.
 
 from __future__ import annotations
 
+import resource
+import subprocess
+import sys
+import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import tablib
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.bench import register
+from core.bench import BenchmarkError, register
 from core.bulk import rows_insert
 from crm.models import Employer, Office
 
@@ -176,7 +181,7 @@ def _copy(office: Office, uids: list[str]) -> float:
 @register("import")
 def import_bench(options: dict) -> dict:
     rows = int(options.get("rows", 100_000))
-    peer_rows = int(options.get("peer_rows", 5_000))
+    peer_rows = int(options.get("peer_rows", 2_000))
     office = _office()
     _empty(office)
     uids = uid_numbers(rows + 2 * peer_rows)
@@ -231,3 +236,55 @@ def import_bench(options: dict) -> dict:
         1,
     )
     return figures
+
+
+@register("export")
+def export_bench(options: dict) -> dict:
+    """`bench export --rows 100000 [--format xlsx]`: `crm_export` of the BENCH office
+    as a separate process, as staff or cron run it: wall time, rows/s and the
+    process's peak resident memory (getrusage of the child)."""
+    rows = int(options.get("rows", 100_000))
+    fmt = options.get("format", "xlsx")
+    office = _office()
+    _empty(office)
+    _copy(office, uid_numbers(rows))
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / f"employers.{fmt}"
+            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            started = time.perf_counter()
+            done = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve().parents[2] / "manage.py"),
+                    "crm_export",
+                    "employers",
+                    "--format",
+                    fmt,
+                    "--out",
+                    str(out),
+                    "--office",
+                    office.code,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            seconds = time.perf_counter() - started
+            peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            if done.returncode != 0:
+                raise BenchmarkError(done.stderr.strip() or done.stdout.strip())
+            size = out.stat().st_size
+    finally:
+        _empty(office)
+    return {
+        "rows": rows,
+        "format": fmt,
+        "database": connection.vendor,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "file_mb": round(size / 1e6, 1),
+        # ru_maxrss is in KiB on Linux; the largest child so far (this is the first).
+        "peak_rss_mb": round(max(peak_kb, before) / 1024),
+        "output": done.stdout.strip().splitlines()[-1],
+    }

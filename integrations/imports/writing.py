@@ -97,7 +97,26 @@ def rows_create(
     columns = [f.column for f in fields]
     rows_insert(model, columns, rows)
     _history_write(model, columns, rows, "+", by, now)
+    statistics_refresh(model, len(rows))
     return ids
+
+
+#: Rows written at once from which the planner's statistics are refreshed.
+ANALYZE_FROM_ROWS = 1000
+
+
+def statistics_refresh(model: type[models.Model], written: int) -> None:
+    """`ANALYZE` the table after a large write (PostgreSQL), inside the transaction.
+
+    Autovacuum analyses a table only some time after a bulk load. Until then the
+    planner believes an office that just received 100,000 employers has a handful,
+    and the next import's key lookup (`uid IN (…100,000 values…)`) runs as a nested
+    loop: measured 304 s instead of under a second for a re-import of 100,000 rows.
+    """
+    if connection.vendor != "postgresql" or written < ANALYZE_FROM_ROWS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def rows_update(spec: Spec, changed: Sequence[tuple[int, dict]], by) -> None:
