@@ -476,3 +476,64 @@ def test_case_forms_never_offer_the_office_or_the_approval_fields(
     forbidden = {"office", "needs_approval", "approved_by", "approved_at",
                  "decided_by", "granted_on", "renewal_reminded_on"}  # fmt: skip
     assert not forbidden & set(form.fields), name
+
+
+# --- Fixed query counts (bench case_views measures the same pages at size) ----------
+
+
+def _case_items(staff, employer, start: int, stop: int) -> None:
+    from crm.services.placements import placement_record
+
+    for n in range(start, stop):
+        case = make_case(staff, employer, number=f"IV-Q-{n}", aim="placement")
+        for kind in ("trial_placement", "coaching"):
+            measure = measure_plan(case=case, staff=staff, kind=kind, start_on=TODAY)
+            measure_status_set(measure=measure, staff=staff, status="granted")
+        placement_record(
+            case=case, staff=staff, employer=employer, kind="trial_place",
+            start_on=TODAY - timedelta(days=n),
+        )  # fmt: skip
+
+
+def test_employer_page_query_count_does_not_grow_with_cases_measures_placements(
+    client, be_staff, be_employer, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(be_staff)
+    url = reverse("crm_employer_overview", args=[be_employer.pk])
+    _case_items(be_staff, be_employer, 0, 2)
+    client.get(url)  # caches warm (menus, permissions)
+    with CaptureQueriesContext(connection) as with_2:
+        first = page_text(client.get(url))
+    assert "IV-Q-1" in first
+
+    _case_items(be_staff, be_employer, 2, 12)
+    with django_assert_num_queries(len(with_2.captured_queries)):
+        text = page_text(client.get(url))
+    assert "IV-Q-11" in text
+
+
+def test_matching_list_query_count_does_not_grow_with_open_places(
+    client, be_staff, be_employer, matching_data, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case, _fits = matching_data
+    client.force_login(be_staff)
+    url = reverse("crm_case_matching", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    JobOpportunity.objects.bulk_create(
+        JobOpportunity(
+            office=be_employer.office, employer=be_employer, kind="job",
+            title=f"Passend {n}", region="Bern", physical_load=1, workload_percent=50,
+        )
+        for n in range(30)
+    )  # fmt: skip
+    with django_assert_num_queries(len(few.captured_queries)):
+        text = page_text(client.get(url))
+    assert "Passend 29" in text
