@@ -37,7 +37,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 messages: $(STAMP)
-	cd crm && ../$(BIN)/python ../manage.py makemessages -l de -l fr -l it -l en
+	$(BIN)/python manage.py makemessages -l de -l fr -l it --ignore=.venv --ignore=node_modules --ignore=var --ignore=static
 	$(BIN)/python manage.py compilemessages
 
 clean:

@@ -90,6 +90,9 @@ CASES_WORK = [
     "crm.change_handover",
 ]
 APPROVE = ["crm.approve_measure"]
+# REST API tokens of the office (Settings → API tokens): the office head issues and
+# revokes them for the office's case-management and other systems.
+API_TOKENS = ["api.view_apitoken", "api.add_apitoken", "api.change_apitoken"]
 CASE_RELATED += CASES_VIEW
 STAFF = ADMIN + CONTACTS + PORTAL_VIEW + NETWORK_VIEW
 EDIT += PORTAL_WORK + NETWORK_WORK
@@ -117,7 +120,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + MERGE
     + CASE_RELATED
     + CASES_WORK
-    + APPROVE,
+    + APPROVE
+    + API_TOKENS,
     StaffRole.COMMUNICATIONS: STAFF + VIEW + EXPORT,
 }
 
@@ -141,7 +145,7 @@ def _permissions(names: list[str]) -> list[Permission]:
 def roles_sync_groups(**_kwargs) -> None:
     """Creates or updates one group per role with exactly the table's permissions."""
     # post_migrate reaches us before auth has made this app's permissions: make them.
-    for label in ("crm", "cms", "wagtailadmin"):
+    for label in ("crm", "cms", "wagtailadmin", "api"):
         create_permissions(apps.get_app_config(label), verbosity=0)
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role_group_name(role))

@@ -4,7 +4,6 @@ office, revoked."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from integrations.api.models import ApiToken
 
@@ -15,15 +14,19 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def be_head(office_be):
-    """A BE staff member granted the token permissions."""
-    user = make_staff(office_be, "be.head", role="office_head")
-    user.user_permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="api",
-            codename__in=["add_apitoken", "change_apitoken", "view_apitoken"],
-        )
+    """The BE office head: the role that issues and revokes the office's tokens."""
+    return make_staff(office_be, "be.head", role="office_head")
+
+
+@pytest.mark.parametrize("role", ["integration", "team_lead", "communications"])
+def test_only_the_office_head_role_manages_tokens(client, office_be, role):
+    client.force_login(make_staff(office_be, f"be.{role}", role=role))
+    assert client.get("/admin/api-tokens/").status_code in (302, 403)
+    assert client.post("/admin/api-tokens/new/", {"name": "X"}).status_code in (
+        302,
+        403,
     )
-    return user
+    assert not ApiToken.objects.exists()
 
 
 def test_created_token_is_shown_once_and_works(client, be_head, be_employer):
