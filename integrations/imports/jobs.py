@@ -212,30 +212,18 @@ def _files_delete(job: ImportJob) -> None:
 
 def import_job_preview(job_id: int) -> None:
     """The dry run of a job in PREVIEWING; a cancelled job is left alone."""
-    job = ImportJob.objects.select_related("office", "user").get(pk=job_id)
-    if job.status != Status.PREVIEWING:
-        return
-    with translation.override(job.language), _failure_noted(job):
-        table = _table(job)
-        if table is None:
-            return
-        result = import_run(
-            resource=job.resource,
-            table=table,
-            office=job.office,
-            dry_run=True,
-            mapping=job.mapping or None,
-            by=job.user,
-            progress=_progress(job),
-        )
-        _outcome_store(job, table, result, expected=Status.PREVIEWING)
+    _job_import(job_id, Status.PREVIEWING, dry_run=True)
 
 
 def import_job_run(job_id: int) -> None:
     """The real run of a confirmed job (IMPORTING). Re-running it after a crash is
     harmless: rows already written match their natural key and are skipped."""
+    _job_import(job_id, Status.IMPORTING)
+
+
+def _job_import(job_id: int, expected: str, dry_run: bool = False) -> None:
     job = ImportJob.objects.select_related("office", "user").get(pk=job_id)
-    if job.status != Status.IMPORTING:
+    if job.status != expected:
         return
     with translation.override(job.language), _failure_noted(job):
         table = _table(job)
@@ -245,12 +233,13 @@ def import_job_run(job_id: int) -> None:
             resource=job.resource,
             table=table,
             office=job.office,
-            partial=job.partial,
+            dry_run=dry_run,
+            partial=False if dry_run else job.partial,
             mapping=job.mapping or None,
             by=job.user,
             progress=_progress(job),
         )
-        _outcome_store(job, table, result, expected=Status.IMPORTING)
+        _outcome_store(job, table, result, expected=expected)
 
 
 @contextmanager
