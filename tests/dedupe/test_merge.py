@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from campaigns.models import MailingList, Subscription
 from crm.dedupe.models import DuplicateCandidate, Kind, Merge
@@ -100,12 +100,14 @@ def _snapshot(employer_id):
 def test_employer_merge_moves_everything_and_records_it(pair, lead):
     survivor, duplicate = pair["survivor"], pair["duplicate"]
     # when: staff keep the survivor but take the duplicate's street and e-mail
-    merge = employer_merge(
-        survivor=survivor,
-        duplicate=duplicate,
-        staff=lead,
-        field_values=["street", "email"],
-    )
+    # (in English, the lead's language: the history notes are written in it)
+    with translation.override("en"):
+        merge = employer_merge(
+            survivor=survivor,
+            duplicate=duplicate,
+            staff=lead,
+            field_values=["street", "email"],
+        )
     # then: the duplicate is gone and the survivor has all of it
     assert not Employer.objects.filter(pk=duplicate.pk).exists()
     after = _snapshot(survivor.pk)
@@ -169,7 +171,7 @@ def test_undo_is_refused_after_30_days(pair, lead):
         merge = employer_merge(
             survivor=pair["survivor"], duplicate=pair["duplicate"], staff=lead
         )
-    with pytest.raises(MergeError, match="30 days"):
+    with translation.override("en"), pytest.raises(MergeError, match="30 days"):
         merge_undo(merge=merge, staff=lead)
     assert not Employer.objects.filter(pk=pair["duplicate"].pk).exists()
 

@@ -20,6 +20,7 @@ import time_machine
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from crm.models import Employer
 from crm.services.employers import employer_save
@@ -266,7 +267,11 @@ def test_a_decided_suggestion_cannot_be_accepted_again(register, employer, anna)
 
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match="already decided"):
+    # the message in English, Anna's language
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="already decided"),
+    ):
         uid_register_suggestion_accept(suggestion=suggestion, by=anna)
 
 
