@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.models import Office
 from crm.querysets import OfficeScopedQuerySet
@@ -86,8 +87,12 @@ class ImportJob(models.Model):
     unknown_headers = models.JSONField(_("unknown columns"), default=list, blank=True)
     # counts, warnings, file errors, the first rows' outcomes and every error row.
     preview = models.JSONField(_("preview"), default=dict, blank=True)
-    created_count = models.PositiveIntegerField(_("created"), default=0)
-    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    created_count = models.PositiveIntegerField(
+        pgettext_lazy("rows", "created"), default=0
+    )
+    updated_count = models.PositiveIntegerField(
+        pgettext_lazy("rows", "updated"), default=0
+    )
     skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     error_report = models.FileField(

@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from crm.models import Office
@@ -160,7 +161,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bar": [
             (status, label, counts.get(status, 0), 100 * counts.get(status, 0) / total)
             for status, label in (
-                (NEW, _("new")),
+                (NEW, pgettext("import row", "new")),
                 (UPDATE, _("update")),
                 (SKIP, _("unchanged")),
                 (ERROR, _("error")),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crm.models import Canton, LegalForm, RegisterStatus
 
@@ -27,7 +28,7 @@ class UidRegisterSuggestion(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("suggestion", "accepted")
         DISMISSED = "dismissed", _("dismissed")
         MATCHING = "matching", _("matches the employer")
         FAILED = "failed", _("failed")
