@@ -21,4 +21,5 @@ def anymail_tracking_received(sender, event: AnymailTrackingEvent, esp_name: str
         recipient=event.recipient or "",
         description=event.description or event.mta_response or "",
         esp_name=esp_name,
+        delivery_id=(event.metadata or {}).get("delivery"),
     )

@@ -173,6 +173,17 @@ def preferences_token_read(token: str) -> tuple[int, str]:
     return int(office_id), email
 
 
+def preferences_pending(office_id: int, email: str) -> set[int]:
+    """The office's lists on which the address awaits confirmation."""
+    return set(
+        Subscription.objects.filter(
+            mailing_list__office_id=office_id,
+            email=email_normalise(email),
+            status=Subscription.Status.PENDING,
+        ).values_list("mailing_list_id", flat=True)
+    )
+
+
 def preferences_get(office_id: int, email: str) -> list[tuple[MailingList, bool]]:
     """The office's public lists, each with whether the address is subscribed."""
     active = set(
@@ -190,8 +201,10 @@ def preferences_get(office_id: int, email: str) -> list[tuple[MailingList, bool]
 def preferences_update(
     *, office_id: int, email: str, list_ids: set[int], language: str, source: str
 ) -> None:
-    """Sets the address's subscriptions to exactly `list_ids`. The signed link or
-    the portal login proves the mailbox, so a new tick counts as confirmed."""
+    """Sets the address's subscriptions to exactly `list_ids`, behind the signed
+    link without login: the link was mailed to this address, which proves the
+    mailbox, so a new tick counts as confirmed. (The portal does not use this:
+    see `portal_preferences_update`.)"""
     email = email_normalise(email)
     for mailing_list, subscribed in preferences_get(office_id, email):
         wanted = mailing_list.pk in list_ids
@@ -206,3 +219,49 @@ def preferences_update(
             subscription_confirm(subscription)
         elif subscribed and not wanted:
             unsubscribe(email=email, mailing_list=mailing_list, detail=source)
+
+
+@transaction.atomic
+def portal_preferences_update(
+    *, person: ContactPerson, list_ids: set[int], language: str
+) -> list[MailingList]:
+    """The portal's preference form, for the contact person's own address.
+
+    A new tick is a sign-up like one on the site: pending, with a confirmation
+    mail to the contact person's address; it counts from the click on the signed
+    link (consent evidence: time, source "portal", consent text and version). The
+    portal login does not prove this mailbox: staff can change the person's
+    address after the invitation. A list that awaits confirmation is not mailed
+    again on every save. Unticking unsubscribes at once.
+    Returns the lists a confirmation mail was sent for."""
+    email = email_normalise(person.email)
+    if not email:
+        return []
+    pending = preferences_pending(person.office_id, email)
+    requested = []
+    for mailing_list, subscribed in preferences_get(person.office_id, email):
+        wanted = mailing_list.pk in list_ids
+        if wanted and not subscribed and mailing_list.pk not in pending:
+            subscription_request(
+                mailing_list=mailing_list,
+                email=email,
+                language=language,
+                source=SubscriptionSource.PORTAL,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                person=person,
+            )
+            requested.append(mailing_list)
+        elif subscribed and not wanted:
+            unsubscribe(
+                email=email, mailing_list=mailing_list, detail=SubscriptionSource.PORTAL
+            )
+        elif mailing_list.pk in pending and not wanted:
+            # Withdrawn before confirming: the request goes, and with it the
+            # link in the mail (it names this row). A suppression stays.
+            Subscription.objects.filter(
+                mailing_list=mailing_list,
+                email=email,
+                status=Subscription.Status.PENDING,
+            ).delete()
+    return requested

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import Delivery, MailingList, Subscription, Suppression, TrackingEvent
@@ -74,16 +74,35 @@ PROVIDER_SUPPRESSING = {
 }
 
 
+def _event_delivery(email: str, delivery_id: object) -> Delivery | None:
+    """The delivery a provider event is about: the one named by the metadata that
+    sending attached (`delivery`), if it went to this address; without it, the
+    latest delivery to the address."""
+    if str(delivery_id or "").isdigit():
+        delivery = Delivery.objects.filter(pk=int(delivery_id), email=email).first()
+        if delivery is not None:
+            return delivery
+    latest = F("sent_at").desc(nulls_last=True)
+    return Delivery.objects.filter(email=email).order_by(latest, "-pk").first()
+
+
 @transaction.atomic
 def provider_event_record(
-    *, event_type: str, recipient: str, description: str = "", esp_name: str = ""
+    *,
+    event_type: str,
+    recipient: str,
+    description: str = "",
+    esp_name: str = "",
+    delivery_id: object = None,
 ) -> None:
     """A provider's verified webhook event: bounces and complaints suppress the
-    address everywhere; 'delivered' is kept on the latest delivery."""
+    address everywhere and mark the delivery bounced; 'delivered' is kept on the
+    delivery. The delivery is the one in the event's metadata (see
+    `sending.delivery_email`), else the latest to the address."""
     email = email_normalise(recipient)
     if not email:
         return
-    delivery = Delivery.objects.filter(email=email).order_by("-sent_at", "-pk").first()
+    delivery = _event_delivery(email, delivery_id)
     reason = PROVIDER_SUPPRESSING.get(event_type)
     if reason is not None:
         office = delivery.newsletter.office if delivery else None

@@ -114,17 +114,91 @@ def test_preference_centre_behind_a_signed_link_changes_subscriptions(
     assert client.get("/newsletter/preferences/forged/").status_code == 400
 
 
-def test_portal_page_shows_and_changes_the_contact_persons_subscriptions(
-    client, office, newsletter_list
-):
+def _portal_login(client, office, login_email="vreni@portal.ch", person_email=None):
+    """A portal user; staff may since have changed the contact person's address."""
     from tests.cms.conftest import make_portal_user
     from tests.crm.conftest import make_employer
 
-    user = make_portal_user(make_employer(office, "Portal AG"), "vreni@portal.ch")
+    user = make_portal_user(make_employer(office, "Portal AG"), login_email)
+    if person_email is not None:
+        person = user.portal_account.person
+        person.email = person_email
+        person.save()
     client.force_login(user)
-    page = client.get("/en/portal/newsletter/")
-    assert "Arbeitgeber-Newsletter" in page.content.decode()
-    client.post("/en/portal/newsletter/", {"list": [newsletter_list.pk]})
-    subscription = Subscription.objects.get(email="vreni@portal.ch")
-    assert subscription.status == Subscription.Status.ACTIVE
+    return user
+
+
+def test_portal_signup_is_double_opt_in_to_the_contact_persons_address(
+    client, smtp_sink, office, newsletter_list, django_capture_on_commit_callbacks
+):
+    # given a portal user whose contact person now has another address than the login
+    _portal_login(client, office, person_email="V.Zaugg@Portal.ch")
+    page = client.get("/en/portal/newsletter/").content.decode()
+    assert "Arbeitgeber-Newsletter" in page and newsletter_list.consent_text in page
+    # when the list is ticked and saved
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/portal/newsletter/", {"list": [newsletter_list.pk]})
+    # then the subscription waits for confirmation, and the page says so
+    assert response.status_code == 200
+    assert "Check your inbox" in response.content.decode()
+    subscription = Subscription.objects.get()
+    assert subscription.email == "v.zaugg@portal.ch"
+    assert subscription.status == Subscription.Status.PENDING
     assert subscription.source == SubscriptionSource.PORTAL
+    assert subscription.confirmed_at is None
+    # and the confirmation went to the contact person's address, not the login
+    (mail,) = smtp_sink.received
+    assert mail.recipients == ["v.zaugg@portal.ch"]
+    # saving again with the box still ticked does not mail again
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post("/en/portal/newsletter/", {"list": [newsletter_list.pk]})
+    assert "awaiting your confirmation" in again.content.decode()
+    assert len(smtp_sink.received) == 1
+    # when the link in the mail is confirmed
+    path = "/" + _confirm_link(mail).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path).status_code == 200
+    # then it is active, with the consent evidence: time, source, text version
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.ACTIVE
+    assert subscription.requested_at <= subscription.confirmed_at
+    assert subscription.source == SubscriptionSource.PORTAL
+    assert subscription.consent_text == newsletter_list.consent_text
+    assert subscription.consent_text_version == "2026-1"
+    # and unticking in the portal unsubscribes at once, with no mail
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/portal/newsletter/", {})
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.UNSUBSCRIBED
+    assert Suppression.objects.get(email="v.zaugg@portal.ch").reason == (
+        Suppression.Reason.UNSUBSCRIBED
+    )
+    assert len(smtp_sink.received) == 1
+
+
+def test_portal_signup_withdrawn_before_confirming_leaves_the_link_dead(
+    client, smtp_sink, office, newsletter_list, django_capture_on_commit_callbacks
+):
+    _portal_login(client, office)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/portal/newsletter/", {"list": [newsletter_list.pk]})
+    (mail,) = smtp_sink.to("vreni@portal.ch")
+    # when the box is unticked before the link is clicked
+    client.post("/en/portal/newsletter/", {})
+    assert not Subscription.objects.exists()
+    # then the link in the mail subscribes nobody
+    path = "/" + _confirm_link(mail).split("://", 1)[1].split("/", 1)[1]
+    assert client.post(path).status_code == 400
+    assert not Subscription.objects.exists()
+
+
+def test_portal_user_without_an_address_on_file_cannot_subscribe(
+    client, smtp_sink, office, newsletter_list, django_capture_on_commit_callbacks
+):
+    # the login e-mail is not used in place of the contact person's address
+    _portal_login(client, office, person_email="")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/en/portal/newsletter/", {"list": [newsletter_list.pk]})
+    assert response.status_code == 200
+    assert "We have no e-mail address for you" in response.content.decode()
+    assert not Subscription.objects.exists()
+    assert smtp_sink.received == []

@@ -58,3 +58,79 @@ def test_a_forged_signature_is_refused_and_suppresses_nobody(client, signing_key
     response = _post(client, _payload(event, key="not-the-key"))
     assert response.status_code == 400
     assert not Suppression.objects.exists()
+
+
+@pytest.fixture
+def two_newsletters_to_anna(
+    smtp_sink, office, newsletter_list, django_capture_on_commit_callbacks
+):
+    """Two newsletters sent to the same address; their deliveries, oldest first."""
+    from campaigns.models import Delivery
+    from campaigns.services.sending import newsletter_send
+
+    from .conftest import newsletter_make, subscriber
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    for _n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            newsletter_send(newsletter_make(office, newsletter_list))
+    assert len(smtp_sink.to("anna@muster.ch")) == 2
+    return list(Delivery.objects.filter(email="anna@muster.ch").order_by("pk"))
+
+
+def _metadata(delivery) -> dict:
+    """The anymail metadata that sending attaches to this delivery's message."""
+    from campaigns.services.sending import delivery_email
+
+    return delivery_email(delivery.newsletter, delivery).metadata
+
+
+def test_a_bounce_for_the_older_newsletter_marks_the_older_delivery(
+    client, signing_key, two_newsletters_to_anna
+):
+    from campaigns.models import TrackingEvent
+
+    older, newer = two_newsletters_to_anna
+    assert _metadata(older)["delivery"] == str(older.pk)
+    bounce = {"event": "failed", "severity": "permanent", "recipient": "anna@muster.ch",
+              "user-variables": _metadata(older),
+              "delivery-status": {"code": 550, "message": "Mailbox gone"}}  # fmt: skip
+    assert _post(client, _payload(bounce)).status_code == 200
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert older.status == "bounced" and "Mailbox gone" in older.last_error
+    assert newer.status == "sent"
+    assert list(TrackingEvent.objects.values_list("delivery_id", "kind")) == [
+        (older.pk, "bounce")
+    ]
+    assert Suppression.objects.get().reason == "hard_bounce"
+
+
+def test_without_metadata_a_bounce_goes_to_the_latest_delivery(
+    client, signing_key, two_newsletters_to_anna
+):
+    older, newer = two_newsletters_to_anna
+    bounce = {"event": "failed", "severity": "permanent", "recipient": "anna@muster.ch",
+              "delivery-status": {"code": 550, "message": "Mailbox gone"}}  # fmt: skip
+    assert _post(client, _payload(bounce)).status_code == 200
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert (older.status, newer.status) == ("sent", "bounced")
+
+
+def test_delivered_event_is_kept_on_its_delivery_and_suppresses_nobody(
+    client, signing_key, two_newsletters_to_anna
+):
+    from campaigns.models import TrackingEvent
+
+    older, newer = two_newsletters_to_anna
+    delivered = {"event": "delivered", "recipient": "anna@muster.ch",
+                 "user-variables": _metadata(older),
+                 "delivery-status": {"code": 250, "message": "OK"}}  # fmt: skip
+    assert _post(client, _payload(delivered)).status_code == 200
+    assert list(TrackingEvent.objects.values_list("delivery_id", "kind")) == [
+        (older.pk, "delivered")
+    ]
+    older.refresh_from_db()
+    assert older.status == "sent"
+    assert not Suppression.objects.exists()
