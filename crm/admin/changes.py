@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.snippets.widgets import SnippetListingButton
+from wagtail.admin.widgets.button import ListingButton
 
 from ..models import Employer
 
@@ -94,13 +94,13 @@ def employer_listing_buttons(snippet, user, next_url=None):
     if not isinstance(snippet, Employer):
         return []
     return [
-        SnippetListingButton(
+        ListingButton(
             _("Overview"),
             reverse("crm_employer_overview", args=[snippet.pk]),
             icon_name="view",
             priority=5,
         ),
-        SnippetListingButton(
+        ListingButton(
             _("Changes"),
             reverse("crm_employer_changes", args=[snippet.pk]),
             icon_name="history",
