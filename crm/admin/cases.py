@@ -13,14 +13,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import log
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from ..ahv import ahv_validate
 from ..case_selectors import cases_for_opportunity, opportunities_for_case
 from ..forms import office_staff
 from ..models import (
@@ -40,6 +44,7 @@ from ..services.cases import (
     case_ahv_set,
     case_create,
     early_detection_report_record,
+    early_detection_report_update,
 )
 from ..services.complaints import complaint_record
 from ..services.measures import (
@@ -50,11 +55,12 @@ from ..services.measures import (
     measure_status_set,
 )
 from ..services.partners import (
+    handover_ahv_set,
     handover_re_referral_warning,
     handover_record,
     partner_contact_changed,
 )
-from ..services.placements import placement_record
+from ..services.placements import placement_record, placement_update
 from .scoping import scoped_queryset, scoped_view_classes
 
 
@@ -114,6 +120,35 @@ def service_error(view, form, error: ValidationError, field: str | None = None):
     return view.form_invalid(form)
 
 
+class ServiceEditMixin:
+    """Edits through a service: `update(instance, data)` saves the record as it is
+    in the database with the form's data and returns it; the form saves nothing."""
+
+    def update(self, instance, data: dict):
+        raise NotImplementedError
+
+    def save_instance(self):
+        data = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name in self.form.fields
+        }
+        instance = self.update(self.model.objects.get(pk=self.object.pk), data)
+        self.has_content_changes = self.form.has_changed()
+        log(
+            instance=instance,
+            action="wagtail.edit",
+            content_changed=self.has_content_changes,
+        )
+        return instance
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            return service_error(self, form, error)
+
+
 class OfficeCreateView(ServiceCreateView):
     """Plain records: they belong to the staff member's office."""
 
@@ -164,15 +199,40 @@ def scoped_viewset(model_, *, create_view=OfficeCreateView, edit_mixins=(), **at
 # --- Cases ------------------------------------------------------------------------
 
 
-class CaseAdminForm(WagtailAdminModelForm):
-    ahv_number = forms.CharField(
+class WriteOnlyInput(forms.TextInput):
+    """A text input that never renders its value: a form shown again after an error
+    does not put the AHV number back into the page."""
+
+    def format_value(self, value):
+        return None
+
+
+class AhvFormMixin:
+    """An optional, write-only AHV number, checked here (EAN-13) so the error shows
+    at the field; the service hashes it and drops the clear number."""
+
+    def clean_ahv_number(self) -> str:
+        number = self.cleaned_data.get("ahv_number", "").strip()
+        if number:
+            ahv_validate(number)
+        return number
+
+
+def ahv_number_field(help_text) -> forms.CharField:
+    return forms.CharField(
         label=_("AHV number"),
         required=False,
-        help_text=_(
+        help_text=help_text,
+        widget=WriteOnlyInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class CaseAdminForm(AhvFormMixin, WagtailAdminModelForm):
+    ahv_number = ahv_number_field(
+        _(
             "Only to match the case with a partner. Checked, then kept as a keyed "
             "hash: it is never shown again."
-        ),
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        )
     )
 
 
@@ -235,14 +295,35 @@ class ReportCreateView(ServiceCreateView):
         return early_detection_report_record(**data)
 
 
+class ReportEditMixin(ServiceEditMixin):
+    """A new received date moves the due date, and so met / missed."""
+
+    def update(self, instance, data: dict):
+        return early_detection_report_update(
+            report=instance, staff=self.request.user, **data
+        )
+
+
+def report_target(report: EarlyDetectionReport) -> str:
+    met = report.target_met
+    if met is None:
+        return pgettext("early-detection target", "open")
+    if met:
+        return pgettext("early-detection target", "met")
+    return pgettext("early-detection target", "missed")
+
+
 EarlyDetectionReportViewSet = scoped_viewset(
     EarlyDetectionReport,
     create_view=ReportCreateView,
+    edit_mixins=(ReportEditMixin,),
     icon="warning",
     menu_label=_("Early-detection reports"),
     menu_order=20,
     list_display=["case", "reporter", "received_on", "first_contact_on",
-                  "first_contact_due_on"],
+                  "first_contact_due_on",
+                  Column("target", label=_("First contact target"),
+                         accessor=report_target)],
     list_filter=["reporter"],
     form_fields=["case", "reporter", "received_on", "first_contact_on"],
 )  # fmt: skip
@@ -299,16 +380,27 @@ class PlacementCreateView(ServiceCreateView):
         return placement_record(staff=self.request.user, **data)
 
 
+class PlacementEditMixin(ServiceEditMixin):
+    """The outcome closes the placement (`placement_close`); a new start moves the
+    retention follow-ups and the advice window (`placement_update`)."""
+
+    def update(self, instance, data: dict):
+        return placement_update(placement=instance, staff=self.request.user, **data)
+
+
 PlacementViewSet = scoped_viewset(
     Placement,
     create_view=PlacementCreateView,
+    edit_mixins=(PlacementEditMixin,),
     icon="user",
     menu_label=_("Placements"),
     menu_order=40,
-    list_display=["case", "employer", "kind", "start_on", "outcome", "advice_until"],
+    list_display=["case", "employer", "kind", "start_on", "end_on", "outcome",
+                  "advice_until"],
     list_filter=["kind", "outcome"],
-    form_fields=["case", "opportunity", "employer", "kind", "start_on", "end_on"],
-)
+    form_fields=["case", "opportunity", "employer", "kind", "start_on", "end_on",
+                 "outcome"],
+)  # fmt: skip
 
 
 # --- Partners ---------------------------------------------------------------------
@@ -370,6 +462,23 @@ AgreementViewSet = scoped_viewset(
 )  # fmt: skip
 
 
+class HandoverAdminForm(AhvFormMixin, WagtailAdminModelForm):
+    ahv_number = ahv_number_field(
+        _(
+            "Optional, to recognise a person the same partner refers again without a "
+            "case. Checked, then kept as a keyed hash: it is never shown again."
+        )
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.ahv_hash:
+            self.fields["ahv_number"].help_text = _(
+                "An AHV number is on file (as a keyed hash). Enter one only to "
+                "replace it."
+            )
+
+
 class HandoverCreateView(ServiceCreateView):
     def create(self, data: dict):
         handover, warning = handover_record(staff=self.request.user, **data)
@@ -381,11 +490,31 @@ class HandoverCreateView(ServiceCreateView):
 class HandoverWarningEditMixin:
     def save_instance(self):
         instance = super().save_instance()
+        number = self.form.cleaned_data.get("ahv_number")
+        if number:
+            handover_ahv_set(handover=instance, ahv_number=number)
         warning = handover_re_referral_warning(instance)
         if warning:
             messages.warning(self.request, warning)
         return instance
 
+
+HANDOVER_FIELDS = [
+    "partner",
+    "case",
+    "ahv_number",
+    "situation",
+    "direction",
+    "referred_on",
+    "office_coordinator",
+    "partner_coordinator",
+    "network_meeting_on",
+    "joint_goal_agreement",
+    "written_request",
+    "partner_measures",
+    "support_outcome",
+    "support_ended_on",
+]
 
 HandoverViewSet = scoped_viewset(
     Handover,
@@ -394,14 +523,19 @@ HandoverViewSet = scoped_viewset(
     icon="resubmit",
     menu_label=_("IIZ handovers"),
     menu_order=80,
-    list_display=["partner", "situation", "direction", "referred_on",
-                  "support_outcome"],
+    list_display=[
+        "partner",
+        "situation",
+        "direction",
+        "referred_on",
+        "support_outcome",
+    ],
     list_filter=["situation", "direction", "support_outcome"],
-    form_fields=["partner", "case", "situation", "direction", "referred_on",
-                 "office_coordinator", "partner_coordinator", "network_meeting_on",
-                 "joint_goal_agreement", "written_request", "partner_measures",
-                 "support_outcome", "support_ended_on"],
-)  # fmt: skip
+    edit_handler=ObjectList(
+        [FieldPanel(name) for name in HANDOVER_FIELDS],
+        base_form_class=HandoverAdminForm,
+    ),
+)
 
 
 class ComplaintCreateView(ServiceCreateView):

@@ -129,16 +129,41 @@ def early_detection_report_record(
 ) -> EarlyDetectionReport:
     """An early-detection report; the first contact is due after the office's target
     in business days without the canton's public holidays (the request clock)."""
-    office = case.office
-    report = EarlyDetectionReport(
-        office=office,
-        case=case,
-        reporter=reporter,
-        received_on=received_on,
-        first_contact_on=first_contact_on,
-        first_contact_due_on=reaction_due_on(
-            received_on, days=office.early_detection_target_days, canton=office.canton
-        ),
+    report = EarlyDetectionReport(office=case.office)
+    return _report_save(report, case, reporter, received_on, first_contact_on)
+
+
+@transaction.atomic
+def early_detection_report_update(
+    *,
+    report: EarlyDetectionReport,
+    staff: AbstractBaseUser,
+    case: CaseReference,
+    reporter: str,
+    received_on: date,
+    first_contact_on: date | None = None,
+) -> EarlyDetectionReport:
+    """An edited report: the due date (and so met / missed) follows the received
+    date, on the same holiday-aware clock as a new report."""
+    check_same_office(staff, report.office_id)
+    check_same_office(staff, case.office_id)
+    return _report_save(report, case, reporter, received_on, first_contact_on)
+
+
+def _report_save(
+    report: EarlyDetectionReport,
+    case: CaseReference,
+    reporter: str,
+    received_on: date,
+    first_contact_on: date | None,
+) -> EarlyDetectionReport:
+    office = report.office
+    report.case = case
+    report.reporter = reporter
+    report.received_on = received_on
+    report.first_contact_on = first_contact_on
+    report.first_contact_due_on = reaction_due_on(
+        received_on, days=office.early_detection_target_days, canton=office.canton
     )
     report.full_clean()
     report.save()

@@ -111,6 +111,14 @@ def handover_record(
     return handover, handover_re_referral_warning(handover)
 
 
+def handover_ahv_set(*, handover: Handover, ahv_number: str) -> Handover:
+    """Replaces the stored hash (to recognise the person again); the number itself
+    is never kept, logged or shown again."""
+    handover.ahv_hash = ahv_hash(ahv_number)
+    handover.save(update_fields=["ahv_hash"])
+    return handover
+
+
 def agreements_due_for_renewal(today: date | None = None) -> list[Agreement]:
     """Agreements ending within their notice period that have not been reminded."""
     today = today or timezone.localdate()

@@ -35,11 +35,14 @@ def placement_record(
     employer: Employer | None = None,
     kind: str = "",
     end_on: date | None = None,
+    outcome: str = Placement.Outcome.PENDING,
 ) -> Placement:
     """Places the case with the opportunity's employer (or `employer`), plans the
     retention follow-ups (6 and 12 months, for the case's integration specialist or
-    the staff member) and sets the advice window from the office's rule."""
+    the staff member) and sets the advice window from the office's rule. A placement
+    recorded after the fact with its `outcome` is closed (`placement_close`)."""
     check_same_office(staff, case.office_id)
+    check_outcome_end(outcome, end_on)
     if opportunity is not None:
         check_same_office(staff, opportunity.office_id)
         employer = opportunity.employer
@@ -91,6 +94,86 @@ def placement_record(
         scope=CaseReference.ConsentScope.PLACEMENTS,
         what=str(placement.get_kind_display()),
     )
+    if outcome != Placement.Outcome.PENDING:
+        placement_close(
+            placement=placement, staff=staff, outcome=outcome, end_on=end_on
+        )
+    return placement
+
+
+def check_outcome_end(outcome: str, end_on: date | None) -> None:
+    """An outcome (contract signed, trial completed, ended early) needs its end."""
+    if outcome != Placement.Outcome.PENDING and end_on is None:
+        raise ValidationError(
+            {"end_on": _("Enter the end date together with the outcome.")},
+            code="placement_outcome_end",
+        )
+
+
+def _months_after(start: date, day: date) -> int:
+    """Whole months from `start` to `day` (exact for dates made by add_months)."""
+    return (day.year - start.year) * 12 + day.month - start.month
+
+
+@transaction.atomic
+def placement_update(
+    *,
+    placement: Placement,
+    staff: AbstractBaseUser,
+    case: CaseReference,
+    start_on: date,
+    opportunity: JobOpportunity | None = None,
+    employer: Employer | None = None,
+    kind: str = "",
+    end_on: date | None = None,
+    outcome: str = Placement.Outcome.PENDING,
+) -> Placement:
+    """Saves an edited placement (the admin edit form).
+
+    A new start moves the open retention follow-ups (still 6 and 12 months after the
+    start) and the advice window with it; an outcome closes the placement through
+    `placement_close`. A recorded outcome cannot go back to "under way": ending early
+    dropped follow-ups that would not come back."""
+    check_same_office(staff, placement.office_id)
+    check_same_office(staff, case.office_id)
+    if opportunity is not None:
+        check_same_office(staff, opportunity.office_id)
+        employer = opportunity.employer
+    if employer is None:
+        raise ValidationError(
+            {"employer": _("Choose the job opportunity or the employer.")},
+            code="placement_employer",
+        )
+    check_outcome_end(outcome, end_on)
+    before = Placement.objects.select_for_update().get(pk=placement.pk)
+    if outcome == Placement.Outcome.PENDING and before.outcome != outcome:
+        raise ValidationError(
+            {"outcome": _("A recorded outcome cannot be set back to “under way”.")},
+            code="placement_reopen",
+        )
+    placement.case, placement.opportunity = case, opportunity
+    placement.employer, placement.kind = employer, kind or placement.kind
+    placement.start_on, placement.end_on = start_on, end_on
+    placement.advice_until = add_months(
+        end_on or start_on, placement.office.advice_after_placement_months
+    )
+    placement.full_clean()
+    placement.save()
+    open_follow_ups = list(placement.follow_ups.filter(done_at__isnull=True))
+    for follow_up in open_follow_ups:
+        months = _months_after(before.start_on, follow_up.due_on)
+        follow_up.due_on = add_months(start_on, months)
+        follow_up.employer = employer
+    FollowUp.objects.bulk_update(open_follow_ups, ["due_on", "employer"])
+    closing = (outcome, end_on, start_on) != (
+        before.outcome,
+        before.end_on,
+        before.start_on,
+    )
+    if outcome != Placement.Outcome.PENDING and closing:
+        placement_close(
+            placement=placement, staff=staff, outcome=outcome, end_on=end_on
+        )
     return placement
 
 
