@@ -45,6 +45,7 @@ PORTAL_VIEW = [
 ]
 PORTAL_WORK = [
     "crm.change_request",
+    "crm.add_jobopportunity",  # places recorded by staff (source "staff")
     "crm.change_jobopportunity",
     "cms.change_changeproposal",
     "cms.change_accessrequest",

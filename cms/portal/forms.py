@@ -16,6 +16,7 @@ from crm.models import (
     CompanyLanguage,
     Employer,
     JobOpportunity,
+    LoadLevel,
     PersonFunction,
     Request,
 )
@@ -229,6 +230,22 @@ class RequestForm(forms.Form):
         return cleaned
 
 
+# The load profile of a place in the employer's words; matching compares the levels
+# (crm.models.LoadLevel: 1 low, 2 medium, 3 high) with what a person can take on.
+PHYSICAL_LOAD_CHOICES = [
+    ("", _("I don't know / not stated")),
+    (LoadLevel.LOW, _("Light: mostly sitting, or light work")),
+    (LoadLevel.MEDIUM, _("Medium: standing and walking, lifting now and then")),
+    (LoadLevel.HIGH, _("Heavy: lifting and carrying, hard physical work")),
+]
+PSYCHOLOGICAL_LOAD_CHOICES = [
+    ("", _("I don't know / not stated")),
+    (LoadLevel.LOW, _("Low: clear, steady tasks, little time pressure")),
+    (LoadLevel.MEDIUM, _("Medium: some time pressure or customer contact")),
+    (LoadLevel.HIGH, _("High: much time pressure, responsibility or conflict")),
+]
+
+
 class OpportunityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=JobOpportunity.Kind.choices)
     title = forms.CharField(label=_("Job title"), max_length=200)
@@ -241,10 +258,35 @@ class OpportunityForm(forms.Form):
         label=_("Workload (%)"), min_value=5, max_value=100, required=False
     )
     location = forms.CharField(label=_("Place of work"), max_length=200, required=False)
+    region = forms.CharField(
+        label=_("Region (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "For example Bern-Mittelland or Emmental: it helps us find people who "
+            "live nearby."
+        ),
+    )
     start_on = forms.DateField(
         label=_("Start"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    physical_load = forms.TypedChoiceField(
+        label=_("How physically demanding is the work? (optional)"),
+        choices=PHYSICAL_LOAD_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    psychological_load = forms.TypedChoiceField(
+        label=_("How mentally demanding is the work? (optional)"),
+        choices=PSYCHOLOGICAL_LOAD_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
     )
     adapted_work_possible = forms.BooleanField(
         label=_("Adapted or light duties are possible"), required=False

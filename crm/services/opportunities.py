@@ -1,4 +1,5 @@
-"""Job opportunities: an employer reports one (portal), staff move it along."""
+"""Job opportunities: an employer reports one (portal), staff record one (admin) or a
+system sends one (API); staff move it along."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ContactPerson, Employer, JobOpportunity
+from ..models import ContactPerson, Employer, JobOpportunity, Office
 
 
 @transaction.atomic
@@ -18,21 +19,31 @@ def opportunity_report(
     kind: str,
     title: str,
     description: str = "",
+    occupation: str = "",
+    physical_load: int | None = None,
+    psychological_load: int | None = None,
+    region: str = "",
     workload_percent: int | None = None,
     location: str = "",
     start_on: date | None = None,
     adapted_work_possible: bool = False,
     source: str = JobOpportunity.Source.PORTAL,
+    office: Office | None = None,
 ) -> JobOpportunity:
-    """Records an open job opportunity for the employer's lead office.
-    Raises ValidationError (nothing saved) on bad input."""
+    """Records an open job opportunity, for the employer's lead office unless
+    `office` is given (staff record places for their own office, which may share
+    the employer). Raises ValidationError (nothing saved) on bad input."""
     opportunity = JobOpportunity(
-        office=employer.office,
+        office=office or employer.office,
         employer=employer,
         reported_by=person,
         kind=kind,
         title=title.strip(),
         description=description.strip(),
+        occupation=occupation.strip(),
+        physical_load=physical_load,
+        psychological_load=psychological_load,
+        region=region.strip(),
         workload_percent=workload_percent,
         location=location.strip(),
         start_on=start_on,

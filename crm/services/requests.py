@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from ..models import (
     ContactPerson,
     Employer,
+    EmployerRole,
     InitiatedBy,
+    Office,
     Request,
     StartingPoint,
     Topic,
 )
+from ..querysets import user_office_id
 from .contacts import contact_log
 
 
@@ -60,12 +63,14 @@ def request_submit(
     channel: str = Request.Channel.PORTAL,
     recorded_by: AbstractBaseUser | None = None,
     received_at: datetime | None = None,
+    office: Office | None = None,
 ) -> Request:
-    """Records an employer's request and starts its clock against the lead office's
-    reaction-time target. Raises ValidationError (nothing saved) on bad input.
+    """Records an employer's request and starts its clock against the reaction-time
+    target of `office` (by default the employer's lead office), counted in that
+    office's canton. Raises ValidationError (nothing saved) on bad input.
 
     Phone, e-mail and hotline requests are entered by staff (`request_record`)."""
-    office = employer.office
+    office = office or employer.office
     received_at = received_at or timezone.now()
     request = Request(
         office=office,
@@ -107,15 +112,40 @@ def request_record(
     message: str,
     person: ContactPerson | None = None,
     callback_phone: str = "",
+    callback_time: str = "",
     received_at: datetime | None = None,
 ) -> Request:
     """A request that came by phone, e-mail or the hotline, entered by staff; the
-    same clock as a portal request."""
+    same clock as a portal request, run by the staff member's office (the one that
+    took the call, which may share the employer with its lead office).
+
+    Refused (ValidationError, nothing saved): the portal channel, an employer the
+    staff member's office does not see, a contact person who does not work for the
+    employer, a receipt time in the future."""
     if channel == Request.Channel.PORTAL:
         raise ValidationError(
             {"channel": _("Portal requests come in through the portal.")},
             code="channel_portal",
         )
+    if not Employer.objects.visible_to(staff).filter(pk=employer.pk).exists():
+        raise ValidationError(
+            {"employer": _("This employer is not one of your office's.")},
+            code="employer_scope",
+        )
+    if (
+        person is not None
+        and not EmployerRole.objects.filter(employer=employer, person=person).exists()
+    ):
+        raise ValidationError(
+            {"person": _("This person does not work for the employer.")},
+            code="person_employer",
+        )
+    if received_at is not None and received_at > timezone.now():
+        raise ValidationError(
+            {"received_at": _("The receipt time cannot be in the future.")},
+            code="received_future",
+        )
+    office_id = user_office_id(staff)
     return request_submit(
         employer=employer,
         person=person,
@@ -123,9 +153,11 @@ def request_record(
         subject=subject,
         message=message,
         callback_phone=callback_phone,
+        callback_time=callback_time,
         channel=channel,
         recorded_by=staff,
         received_at=received_at,
+        office=Office.objects.get(pk=office_id) if office_id else None,
     )
 
 
