@@ -306,3 +306,205 @@ def test_scheduled_newsletter_waits_for_its_time(
     with django_capture_on_commit_callbacks(execute=True):
         assert newsletters_due_start(now=at + timedelta(minutes=1)) == 1
     assert len(smtp_sink.to("anna@muster.ch")) == 1
+
+
+def test_with_tracking_off_the_mail_has_no_pixel_and_plain_links(
+    client, smtp_sink, office, newsletter_list, send
+):
+    from campaigns.models import TrackingEvent
+    from campaigns.tokens import token_make
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    send(newsletter_make(office, newsletter_list, tracking=False))
+    (received,) = smtp_sink.received
+    html = _html(received)
+    # no open pixel and no click redirect, in the mail that arrived
+    assert "/t/o/" not in html and "/t/c/" not in html
+    assert "/t/" not in _text(received)
+    # the newsletter's own links are there as written, absolute
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert "https://www.iv-be.ch/arbeit" in hrefs
+    assert "https://www.iv-be.ch/anlass" in hrefs
+    # and a signed token made by hand counts nothing: no opens, no clicks
+    delivery = Delivery.objects.get()
+    client.get(f"/t/o/{token_make('open', delivery.pk)}.gif")
+    assert client.get(f"/t/c/{token_make('click', delivery.pk, 0)}/").status_code == 404
+    delivery.refresh_from_db()
+    assert (delivery.opens, delivery.clicks) == (0, 0)
+    assert not TrackingEvent.objects.exists()
+
+
+def test_click_redirect_refuses_a_signed_link_number_not_in_that_newsletter(
+    client, smtp_sink, office, newsletter_list, send
+):
+    from campaigns.models import TrackingEvent
+    from campaigns.tokens import token_make
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    # another newsletter with more links: its link number 3 exists, not in ours
+    other = newsletter_make(office, newsletter_list, languages=("de",))
+    other.versions.update(links=[f"https://evil.example/{n}" for n in range(5)])
+    send(newsletter_make(office, newsletter_list))
+    delivery = Delivery.objects.get()
+    links = delivery.newsletter.versions.get(language="de").links
+    assert len(links) == 2
+    # a correctly signed token, with a link number the newsletter does not have
+    for index in (2, 3, -1):
+        token = token_make("click", delivery.pk, index)
+        assert client.get(f"/t/c/{token}/").status_code == 404
+    # the valid numbers redirect to the newsletter's own links only
+    assert (
+        client.get(f"/t/c/{token_make('click', delivery.pk, 1)}/")["Location"]
+        == (links[1])
+    )
+    delivery.refresh_from_db()
+    assert delivery.clicks == 1
+    assert list(TrackingEvent.objects.values_list("url", flat=True)) == [links[1]]
+
+
+def test_cancel_before_the_batch_runs_sends_nothing_and_the_page_says_cancelled(
+    client,
+    staff,
+    smtp_sink,
+    office,
+    newsletter_list,
+    django_capture_on_commit_callbacks,
+):
+    import json
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    subscriber(office, newsletter_list, "marc@exemple.ch", "fr")
+    newsletter = newsletter_make(office, newsletter_list)
+    client.force_login(staff)
+    base = f"/admin/campaigns/newsletters/{newsletter.pk}/"
+    # given a send whose batches have not run yet
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(f"{base}send/")
+    assert Delivery.objects.filter(status="queued").count() == 2
+    # when staff cancel it
+    response = client.post(f"{base}cancel/")
+    assert response.status_code == 302
+    # then the queued batches send nothing when the worker gets to them
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert smtp_sink.received == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"cancelled"}
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.CANCELLED
+    assert newsletter.finished_at is not None
+    # and the progress page and its live data say so
+    progress = json.loads(client.get(f"{base}progress.json").content)
+    assert progress["status"] == "cancelled" and progress["cancelled"] == 2
+    assert progress["queued"] == 0 and progress["sent"] == 0
+    page = client.get(base).content.decode()
+    assert 'data-field="status_label">cancelled</strong>' in page
+    assert 'data-field="cancelled">2<' in page
+    # a cancelled newsletter cannot be sent again
+    with pytest.raises(ValidationError):
+        newsletter_send(newsletter)
+
+
+def test_cancel_during_a_throttled_send_stops_the_rest(
+    smtp_sink, office, newsletter_list, send, monkeypatch
+):
+    from campaigns.services import sending
+    from campaigns.services.sending import newsletter_cancel
+
+    MailSettings.objects.filter(office=office).update(messages_per_minute=600)
+    for n in range(4):
+        subscriber(office, newsletter_list, f"p{n}@muster.ch", "de")
+    newsletter = newsletter_make(office, newsletter_list)
+    real = sending._send_one
+
+    def send_one_then_cancel(newsletter_, delivery, transport):
+        outcome = real(newsletter_, delivery, transport)
+        newsletter_cancel(newsletter_)  # staff press Cancel after the first mail
+        return outcome
+
+    monkeypatch.setattr(sending, "_send_one", send_one_then_cancel)
+    newsletter = send(newsletter)
+    assert len(smtp_sink.received) == 1
+    statuses = sorted(Delivery.objects.values_list("status", flat=True))
+    assert statuses == ["cancelled", "cancelled", "cancelled", "sent"]
+    assert newsletter.status == Newsletter.Status.CANCELLED
+
+
+def test_image_page_and_event_teasers_render_in_each_language_with_absolute_links(
+    smtp_sink, office, newsletter_list, send, settings, tmp_path
+):
+    import html as html_lib
+
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Page
+
+    from campaigns.models import NewsletterVersion
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    image = get_image_model().objects.create(
+        title="Team", file=get_test_image_file(size=(320, 200))
+    )
+    homes = {"de": Page.objects.get(url_path="/home/"),
+             "fr": Page.objects.get(url_path="/home-fr/")}  # fmt: skip
+    slugs = {"de": "arbeitsversuch", "fr": "placement-a-lessai"}
+    titles = {"de": "Arbeitsversuch", "fr": "Placement à l’essai"}
+    alts = {"de": "Zwei Mitarbeitende an der Werkbank",
+            "fr": "Deux collaborateurs à l’établi"}  # fmt: skip
+    events = {
+        "de": ("Arbeitgeber-Apéro", "Bern", "https://www.iv-be.ch/apero"),
+        "fr": ("Apéro employeurs", "Bienne", "https://www.iv-be.ch/fr/apero"),
+    }
+    pages = {
+        language: homes[language].add_child(
+            instance=Page(title=titles[language], slug=slugs[language])
+        )
+        for language in ("de", "fr")
+    }
+    newsletter = Newsletter.objects.create(
+        office=office, name="Teaser", mailing_list=newsletter_list, tracking=False
+    )
+    for language in ("de", "fr"):
+        title, place, url = events[language]
+        NewsletterVersion.objects.create(
+            newsletter=newsletter,
+            language=language,
+            subject=f"Teaser {language}",
+            body=[
+                {"type": "image", "value": {"image": image.pk, "alt": alts[language],
+                                            "link": ""}},
+                {"type": "page_teaser", "value": {"page": pages[language].pk,
+                                                  "text": f"Text {language}"}},
+                {"type": "event_teaser", "value": {"title": title, "place": place,
+                                                   "date": "2027-05-12", "url": url}},
+            ],
+        )  # fmt: skip
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    subscriber(office, newsletter_list, "marc@exemple.ch", "fr")
+    send(newsletter)
+    for language, email in (("de", "anna@muster.ch"), ("fr", "marc@exemple.ch")):
+        (received,) = smtp_sink.to(email)
+        html = html_lib.unescape(_html(received))
+        text = _text(received)
+        title, place, url = events[language]
+        page_url = pages[language].full_url
+        assert page_url.startswith(("http://", "https://"))
+        assert f"/{slugs[language]}/" in page_url
+        # the image: absolute src, with its alt text in this language
+        (img,) = re.findall(r"<img [^>]*>", html)
+        assert f'alt="{alts[language]}"' in img
+        src = re.search(r'src="([^"]+)"', img)[1]
+        assert src.startswith(("http://", "https://")) and "/media/" in src
+        # the page teaser: title, text and the absolute link of that language's page
+        assert titles[language] in html and f"Text {language}" in html
+        assert f'href="{page_url}"' in html
+        # the event teaser: title, place and registration link
+        assert title in html and place in html and f'href="{url}"' in html
+        # nothing of the other language
+        other = "fr" if language == "de" else "de"
+        assert alts[other] not in html and events[other][2] not in html
+        # every link absolute, and the text part has the same content
+        hrefs = re.findall(r'href="([^"]+)"', html)
+        assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
+        assert f"[{alts[language]}]" in text
+        assert page_url in text and url in text and titles[language] in text
