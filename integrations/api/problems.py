@@ -51,6 +51,20 @@ PROBLEM_TYPES: dict[str, tuple[str, str]] = {
         _("Too many requests."),
         _("The token has made too many requests; wait Retry-After seconds."),
     ),
+    "import-file": (
+        _("The file cannot be imported."),
+        _(
+            "The file is not a CSV or XLSX table, is too large, or lacks a required "
+            "column; 'errors' says which. Nothing was written."
+        ),
+    ),
+    "import-rows-invalid": (
+        _("Rows of the file are not valid."),
+        _(
+            "Nothing was written because rows have errors; 'rows' names each row "
+            "and why. Correct them, or send partial=true to write the valid rows."
+        ),
+    ),
 }
 
 
@@ -65,6 +79,26 @@ class IdempotencyKeyReused(exceptions.APIException):
         "This Idempotency-Key was first sent with a different request body or path."
     )
     default_code = "idempotency-key-reused"
+
+
+class ProblemException(exceptions.APIException):
+    """An error with its own problem type and extension members (RFC 9457 §3.2):
+    `slug` names the type, `errors` and `extensions` go into the body."""
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        slug: str,
+        detail: str = "",
+        errors: dict | None = None,
+        extensions: dict | None = None,
+    ):
+        super().__init__(detail=detail or PROBLEM_TYPES[slug][0], code=slug)
+        self.status_code = status_code
+        self.slug = slug
+        self.errors = errors
+        self.extensions = extensions or {}
 
 
 class IdempotencyKeyInUse(exceptions.APIException):
@@ -169,7 +203,16 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response | None:
         headers["WWW-Authenticate"] = exc.auth_header
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, ProblemException):
+        body = problem_body(
+            request=request,
+            status_code=exc.status_code,
+            detail=str(exc.detail),
+            slug=exc.slug,
+            errors=exc.errors,
+        )
+        body.update(exc.extensions)
+    elif isinstance(exc, exceptions.ValidationError):
         body = problem_body(
             request=request,
             status_code=exc.status_code,

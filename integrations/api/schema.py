@@ -18,6 +18,16 @@ PROBLEM_SCHEMA = {
             "description": "Validation errors: field name → messages.",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
+        "counts": {
+            "type": "object",
+            "description": "Imports: rows created, updated, skipped, with errors.",
+            "additionalProperties": {"type": "integer"},
+        },
+        "rows": {
+            "type": "array",
+            "description": "Imports: each row with errors (row number, messages).",
+            "items": {"type": "object"},
+        },
     },
     "required": ["type", "title", "status", "detail", "instance"],
 }
@@ -31,11 +41,22 @@ DESCRIPTIONS = {
     "422": "Idempotency-Key reused with another request",
     "429": "Rate limit exceeded; see Retry-After",
 }
+# The import endpoint's own reasons for 400 and 422.
+IMPORT_DESCRIPTIONS = {
+    "400": (
+        "The file is not a CSV/XLSX table, is too large or lacks a required column "
+        "(see 'errors'); nothing was written"
+    ),
+    "422": (
+        "Rows are invalid and nothing was written (see 'errors' and 'rows'), or "
+        "Idempotency-Key reused with another request"
+    ),
+}
 
 
-def _problem(code: str) -> dict:
+def _problem(code: str, descriptions: dict | None = None) -> dict:
     return {
-        "description": DESCRIPTIONS[code],
+        "description": (descriptions or DESCRIPTIONS).get(code, DESCRIPTIONS[code]),
         "content": {
             PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
         },
@@ -54,8 +75,9 @@ def problem_responses(result, generator, request, public):
             if method == "post":
                 codes += ["409", "422"]
             responses = operation.setdefault("responses", {})
+            special = IMPORT_DESCRIPTIONS if "/imports/" in path else None
             for code in codes:
-                responses.setdefault(code, _problem(code))
+                responses.setdefault(code, _problem(code, special))
     return result
 
 

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import imports, views
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("openapi.json", views.SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("problems/<slug:slug>", views.problem_type, name="problem"),
+    path("imports/<str:resource>/", imports.ImportView.as_view(), name="import"),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", views.not_found),
 ]

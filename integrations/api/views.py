@@ -136,10 +136,21 @@ class IdempotentCreateMixin:
     """
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        return self.idempotent(
+            request,
+            lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs),
+        )
+
+    def idempotency_fingerprint(self, request: Request) -> str:
+        return request_fingerprint(request.method, request.path, request.data)
+
+    def idempotent(self, request: Request, handle) -> Response:
+        """`handle()` once per key: its answer is stored with the key, in the same
+        transaction as what it writes; a repeated key replays the answer."""
         token = request_token(request)
         key = request.headers.get("Idempotency-Key")
         if token is None or key is None:
-            return super().create(request, *args, **kwargs)
+            return handle()
         key = key.strip()
         if not key or len(key) > IDEMPOTENCY_KEY_MAX:
             raise ValidationError(
@@ -150,13 +161,13 @@ class IdempotentCreateMixin:
                     ]
                 }
             )
-        fingerprint = request_fingerprint(request.method, request.path, request.data)
+        fingerprint = self.idempotency_fingerprint(request)
         stored = idempotency_key_get(token=token, key=key)
         if stored is not None:
             return self._replay(stored, fingerprint)
         try:
             with transaction.atomic():
-                response = super().create(request, *args, **kwargs)
+                response = handle()
                 idempotency_key_store(
                     token=token,
                     key=key,

@@ -100,5 +100,5 @@ def test_every_operation_answers_within_its_schema(live_server, settings):
             except Exception as exc:  # noqa: BLE001  (collected, reported below)
                 failures.append(f"{operation.label} [{mode.value}]: {exc}")
     # then no answer was a server error or broke the schema
-    assert len(operations) == 16
+    assert len(operations) == 17
     assert not failures, "\n\n".join(failures)

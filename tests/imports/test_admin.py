@@ -321,3 +321,18 @@ def test_import_is_in_the_crm_menu(client, be_staff):
     client.force_login(be_staff)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert reverse("imports_index") in page
+
+
+def test_a_too_large_file_gets_a_message_on_the_form(client, be_staff, settings):
+    # Given a limit of 1 MB and a file of 1.5 MB
+    settings.IMPORT_MAX_BYTES = 1_000_000
+    client.force_login(be_staff)
+    content = GOOD + "x" * 1_500_000
+    # When she uploads it
+    response = upload(client, content)
+    # Then the form says how large it is and what the limit is; no job is started
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file has 1.5 MB; imports take at most 1 MB." in page
+    assert "Split it into several files." in page
+    assert not ImportJob.objects.exists() and not Employer.objects.exists()
