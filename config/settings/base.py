@@ -351,7 +351,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
     "DESCRIPTION": (
         "Employers, contact persons, contacts, job opportunities and placements of "
-        "one IV office, for its case-management and other systems. Authenticate "
+        "one IV office, for its case-management and other systems, and imports of "
+        "CSV/XLSX files through the same service as the admin and the command line "
+        "(POST /api/v1/imports/<resource>/). Authenticate "
         "with 'Authorization: Bearer <token>' (manage.py api_token_create). Errors "
         "are RFC 9457 problem details (application/problem+json)."
     ),

@@ -35,6 +35,12 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
 
+def _megabytes(size: int) -> float | int:
+    """1,500,000 → 1.5; 1,000,000 → 1; 300,000 → 0.3 (never "0 MB")."""
+    value = round(size / 1e6, 1) or round(size / 1e6, 3)
+    return int(value) if value == int(value) else value
+
+
 def table_read(data: bytes, *, fmt: str | None = None, filename: str = "") -> Table:
     """Reads `data` as CSV or XLSX (`fmt`, else guessed from the name and the bytes)."""
     limit = settings.IMPORT_MAX_BYTES
@@ -44,7 +50,7 @@ def table_read(data: bytes, *, fmt: str | None = None, filename: str = "") -> Ta
                 "The file has %(size)s MB; imports take at most %(limit)s MB. Split "
                 "it into several files."
             )
-            % {"size": round(len(data) / 1e6, 1), "limit": round(limit / 1e6)}
+            % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
         )
     fmt = (fmt or _format_guess(data, filename)).lower()
     if fmt == "xlsx":
