@@ -265,3 +265,22 @@ def test_date_filters_validate(be_api):
     response = be_api.get("/api/v1/contacts/", {"occurred_since": "31.12.2025"})
     assert response.status_code == 400
     assert "occurred_since" in response.json()["errors"]
+
+
+def test_a_nul_character_in_a_case_number_is_a_400_not_a_500(
+    be_api, be_staff, be_employer, be_case
+):
+    # found by schemathesis on PostgreSQL, which refuses NUL in a query parameter
+    response = be_api.post(
+        "/api/v1/placements/",
+        {
+            "case": "BE-2025\x00-0042",
+            "employer": be_employer.pk,
+            "staff": "be.anna",
+            "start_on": "2025-03-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "case" in response.json()["errors"]
+    assert not Placement.objects.exists()
