@@ -41,13 +41,27 @@ def browser():
             chromium.close()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh browser context (no cookies) pointed at the live server."""
+def page(browser, live_server, request, tmp_path_factory):
+    """A fresh browser context (no cookies) pointed at the live server. When the
+    test fails, the page's screenshot and HTML are kept (path printed) for CI."""
     context = browser.new_context(base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        folder = tmp_path_factory.mktemp("browser-failure")
+        page.screenshot(path=str(folder / "page.png"), full_page=True)
+        (folder / "page.html").write_text(page.content(), encoding="utf-8")
+        print(f"\nBrowser failure artefacts: {folder} (url {page.url})")
     context.close()
 
 
