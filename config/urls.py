@@ -20,7 +20,8 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # Newsletter links (/newsletter/…, /t/…) and provider webhooks (/anymail/…).
     path("", include("campaigns.urls")),
-    path("anymail/", include("anymail.urls")),
+    # anymail's views behind a guard: a provider without a webhook secret is refused.
+    path("anymail/", include("campaigns.webhook_urls")),
 ]
 handler500 = "cms.views.server_error"
 

@@ -134,3 +134,58 @@ def test_delivered_event_is_kept_on_its_delivery_and_suppresses_nobody(
     older.refresh_from_db()
     assert older.status == "sent"
     assert not Suppression.objects.exists()
+
+
+POSTMARK_BOUNCE = {
+    "RecordType": "Bounce",
+    "Type": "HardBounce",
+    "TypeCode": 1,
+    "ID": 42,
+    "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
+    "Email": "victim@muster.ch",
+    "Description": "The server was unable to deliver your message",
+    "BouncedAt": "2026-12-07T10:00:00Z",
+    "Metadata": {},
+}
+
+
+def _post_postmark(client, **headers):
+    return client.post(
+        "/anymail/postmark/tracking/",
+        data=json.dumps(POSTMARK_BOUNCE),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def _basic(credentials: str) -> dict:
+    import base64
+
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(credentials.encode())
+            .decode()}  # fmt: skip
+
+
+def test_with_no_webhook_secret_an_unsigned_webhook_is_refused(client, settings):
+    # given the default: no ANYMAIL secret or signing key at all
+    settings.ANYMAIL = {}
+    # when anyone posts a "hard bounce" for an address
+    response = _post_postmark(client)
+    # then it is refused and nobody is suppressed
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Suppression.objects.exists()
+    # Mailgun without its signing key too, even with a well-formed payload
+    event = {"event": "complained", "recipient": "victim@muster.ch"}
+    assert _post(client, _payload(event)).status_code == 404
+    assert not Suppression.objects.exists()
+
+
+def test_with_a_webhook_secret_only_requests_carrying_it_are_accepted(client, settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "anymail:s3cret-webhook"}
+    # without or with wrong credentials: refused, nobody suppressed
+    assert _post_postmark(client).status_code == 400
+    assert _post_postmark(client, **_basic("anymail:guess")).status_code == 400
+    assert not Suppression.objects.exists()
+    # with the configured credentials: the bounce suppresses the address
+    assert _post_postmark(client, **_basic("anymail:s3cret-webhook")).status_code == 200
+    assert Suppression.objects.get().email == "victim@muster.ch"
