@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-DELIMITERS = ",;\t"
+DELIMITERS = ";,\t|"
+#: Non-empty lines the delimiter is guessed from.
+SNIFF_LINES = 20
+#: Bytes Windows-1252 leaves undefined: Python cannot decode them.
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 
 class TableError(Exception):
@@ -35,23 +39,42 @@ class Table:
     warnings: list[str] = field(default_factory=list)
 
 
-def _megabytes(size: int) -> float | int:
-    """1,500,000 → 1.5; 1,000,000 → 1; 300,000 → 0.3 (never "0 MB")."""
-    value = round(size / 1e6, 1) or round(size / 1e6, 3)
-    return int(value) if value == int(value) else value
+def megabytes(size: int) -> str:
+    """A size in MB as people and the README count it (1 MB = 1024 × 1024 bytes):
+    40 MiB → "40", 1.5 MiB → "1.5", 1,000 bytes → "0.001" (never "0")."""
+    value = size / (1024 * 1024)
+    shown = round(value, 1) or round(value, 3) or 0.001
+    return f"{shown:g}"
+
+
+def size_check(size: int) -> None:
+    """Raises TableError when a file of `size` bytes exceeds IMPORT_MAX_BYTES.
+
+    The one message the admin's upload, `crm_import` and the API show."""
+    limit = settings.IMPORT_MAX_BYTES
+    if size <= limit:
+        return
+    shown, most = megabytes(size), megabytes(limit)
+    if shown == most:  # just over the limit: "has 40 MB, at most 40 MB" would puzzle
+        raise TableError(
+            _(
+                "The file is larger than %(limit)s MB, the most an import takes. "
+                "Split it into several files."
+            )
+            % {"limit": most}
+        )
+    raise TableError(
+        _(
+            "The file has %(size)s MB; imports take at most %(limit)s MB. Split "
+            "it into several files."
+        )
+        % {"size": shown, "limit": most}
+    )
 
 
 def table_read(data: bytes, *, fmt: str | None = None, filename: str = "") -> Table:
     """Reads `data` as CSV or XLSX (`fmt`, else guessed from the name and the bytes)."""
-    limit = settings.IMPORT_MAX_BYTES
-    if len(data) > limit:
-        raise TableError(
-            _(
-                "The file has %(size)s MB; imports take at most %(limit)s MB. Split "
-                "it into several files."
-            )
-            % {"size": _megabytes(len(data)), "limit": _megabytes(limit)}
-        )
+    size_check(len(data))
     fmt = (fmt or _format_guess(data, filename)).lower()
     if fmt == "xlsx":
         return _xlsx_read(data)
@@ -77,11 +100,33 @@ def text_decode(data: bytes) -> tuple[str, str]:
 
 
 def _delimiter_guess(text: str) -> str:
-    """The delimiter that splits the header line into the most columns."""
-    first = text.split("\n", 1)[0]
-    counts = {d: first.count(d) for d in DELIMITERS}
+    """The delimiter of the first non-empty lines (empty lines before the header
+    are common in hand-made files): csv.Sniffer over them, else the one that splits
+    the first of them into the most columns."""
+    lines = []
+    for line in io.StringIO(text, newline=None):
+        if line.strip().strip(DELIMITERS).strip():
+            lines.append(line)
+            if len(lines) == SNIFF_LINES:
+                break
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("".join(lines), delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        pass  # one line only, or quoted newlines: count on the header line
+    counts = {d: lines[0].count(d) for d in DELIMITERS}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
+
+
+def _undefined_lines(data: bytes) -> list[int]:
+    """Physical line numbers holding a byte Windows-1252 does not define."""
+    lines = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not CP1252_UNDEFINED.isdisjoint(line):
+            lines.append(number)
+    return lines
 
 
 def _csv_read(data: bytes) -> Table:
@@ -91,6 +136,19 @@ def _csv_read(data: bytes) -> Table:
         text, encoding = text_decode(data)
     except UnicodeDecodeError as exc:
         raise TableError(_("The file's characters cannot be read.")) from exc
+    warnings = []
+    if encoding == "cp1252" and "\ufffd" in text:
+        lines = _undefined_lines(data)
+        shown = ", ".join(str(n) for n in lines[:10])
+        if len(lines) > 10:
+            shown += " …"
+        warnings.append(
+            _(
+                "Some characters could not be read (Windows-1252 has no character "
+                "for them) and are shown as �: line(s) %(lines)s."
+            )
+            % {"lines": shown}
+        )
     delimiter = _delimiter_guess(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -112,9 +170,9 @@ def _csv_read(data: bytes) -> Table:
             continue
         rows.append(record)
         numbers.append(number)
-    return _table_check(
-        Table(headers or [], rows, numbers, encoding=encoding, delimiter=delimiter)
-    )
+    table = Table(headers or [], rows, numbers, encoding=encoding, delimiter=delimiter)
+    table.warnings += warnings
+    return _table_check(table)
 
 
 def _xlsx_read(data: bytes) -> Table:

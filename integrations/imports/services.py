@@ -90,10 +90,16 @@ class ImportResult:
     def ok(self) -> bool:
         return not self.file_errors and not self.errors
 
-    def summary(self) -> str:
+    def summary(self, *, as_written: bool = True) -> str:
+        """The counts line of `crm_import`. `as_written`: what is in the database
+        now, so a refused import reads created=0 updated=0 and counts its valid rows
+        as skipped; otherwise (a dry run) what the import would do."""
+        created, updated, skipped = self.created, self.updated, self.skipped
+        if as_written and not self.written:
+            created, updated, skipped = 0, 0, created + updated + skipped
         return (
-            f"created={self.created} updated={self.updated} "
-            f"skipped={self.skipped} errors={self.errors + len(self.file_errors)}"
+            f"created={created} updated={updated} "
+            f"skipped={skipped} errors={self.errors + len(self.file_errors)}"
         )
 
 

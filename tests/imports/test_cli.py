@@ -80,7 +80,12 @@ def test_bad_rows_are_named_and_nothing_is_written(tmp_path, office_be):
     )
     code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
     assert code == 1
-    assert out.strip().splitlines()[-1] == "created=1 updated=0 skipped=0 errors=3"
+    # the counts say what was written: nothing; the valid row counts as skipped
+    assert out.strip().splitlines()[-1] == "created=0 updated=0 skipped=1 errors=3"
+    assert err.strip().splitlines()[-1] == (
+        "Nothing was written because 3 rows are invalid "
+        "(use --partial to write the valid ones)."
+    )
     assert "row 3:" in err and "check digit" in err
     assert "row 4:" in err and "XY" in err
     assert "row 5:" in err and "30000" in err and "viel" in err and "keine-mail" in err
@@ -168,6 +173,8 @@ def test_missing_required_columns_and_unknown_columns(tmp_path, office_be):
         tmp_path, "UID;Strasse\nx;y\n", "employers", "--office", "BE"
     )
     assert code == 1 and "Firma" in err and "Kanton" in err
+    assert out.strip().splitlines()[-1] == "created=0 updated=0 skipped=0 errors=1"
+    assert "--partial" not in err  # a file error: writing valid rows cannot help
     content = "Firma;Kanton;Lieblingsfarbe\nGute AG;BE;blau\n"
     code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
     assert code == 0 and "Lieblingsfarbe" in err
@@ -197,6 +204,145 @@ def test_too_large_a_file(tmp_path, office_be, settings):
         tmp_path, HEADER_DE + "x" * 2000, "employers", "--office", "BE"
     )
     assert code == 1 and "MB" in err
+    assert out.strip().splitlines()[-1] == "created=0 updated=0 skipped=0 errors=1"
+    assert "--partial" not in err
+
+
+def test_a_real_file_just_over_the_limit_is_refused_with_the_limit_in_mb(
+    tmp_path, office_be, settings
+):
+    # Given a limit of 0.1 MB and a valid CSV one byte larger
+    settings.IMPORT_MAX_BYTES = 1024 * 1024 // 10
+    row = f"{VALID_UIDS[0]};Gute AG;;3000;Bern;BE;;;\n"
+    content = HEADER_DE + row * (
+        (settings.IMPORT_MAX_BYTES - len(HEADER_DE)) // len(row)
+    )
+    content += "x" * (settings.IMPORT_MAX_BYTES + 1 - len(content.encode()))
+    assert len(content.encode()) == settings.IMPORT_MAX_BYTES + 1
+    # When it is imported
+    code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
+    # Then it is refused as a file, with the limit as the README states it
+    assert code == 1
+    assert "The file is larger than 0.1 MB, the most an import takes." in err
+    assert out.strip().splitlines()[-1] == "created=0 updated=0 skipped=0 errors=1"
+    assert not Employer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [
+        (40 * 1024 * 1024, "40"),
+        (int(1.5 * 1024 * 1024), "1.5"),
+        (1000, "0.001"),
+        (1, "0.001"),
+    ],
+)
+def test_sizes_are_shown_in_mb_of_1024_times_1024_bytes(size, shown):
+    from integrations.imports.reading import megabytes
+
+    assert megabytes(size) == shown
+
+
+def test_the_default_limit_reads_40_mb(tmp_path, office_be, settings):
+    settings.IMPORT_MAX_BYTES = 40 * 1024 * 1024
+    from integrations.imports.reading import TableError, size_check
+
+    with (
+        translation.override("en"),
+        pytest.raises(TableError, match="has 41.5 MB; imports take at most 40 MB"),
+    ):
+        size_check(int(41.5 * 1024 * 1024))
+
+
+def test_an_unknown_office_ends_with_the_counts_line(tmp_path, office_be):
+    content = HEADER_DE + f"{VALID_UIDS[0]};Gute AG;;3000;Bern;BE;;;\n"
+    code, out, err = run_import(tmp_path, content, "employers", "--office", "XX")
+    assert code == 1
+    assert "Unknown office XX" in err
+    assert out.strip().splitlines()[-1] == "created=0 updated=0 skipped=0 errors=1"
+    assert not Employer.objects.exists()
+
+
+def test_a_missing_file_ends_with_the_counts_line(tmp_path, office_be):
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(SystemExit) as exit_info, translation.override("en"):
+        call_command(
+            "crm_import",
+            "employers",
+            str(tmp_path / "nope.csv"),
+            "--office",
+            "BE",
+            stdout=out,
+            stderr=err,
+        )
+    assert exit_info.value.code == 1
+    assert "No such file" in err.getvalue()
+    assert out.getvalue().strip().splitlines()[-1] == (
+        "created=0 updated=0 skipped=0 errors=1"
+    )
+
+
+def test_semicolon_file_starting_with_empty_lines(tmp_path, office_be):
+    # Given a Swiss Excel file with empty lines (and lines of only ;) above the header
+    content = (
+        "\n\n;;;\n"
+        + HEADER_DE
+        + f"{VALID_UIDS[0]};Gute AG;Weg 1, Haus 2;3000;Bern;BE;;;\n"
+    )
+    # When it is imported
+    code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
+    # Then the semicolon is found and the row is read, with its own row number
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "created=1 updated=0 skipped=0 errors=0"
+    assert Employer.objects.get().street == "Weg 1, Haus 2"
+
+
+def test_bom_and_windows_1252_files_starting_with_empty_lines(tmp_path, office_be):
+    utf8 = (
+        "\ufeff\r\n\r\n" + HEADER_DE + f"{VALID_UIDS[0]};Bäckerei AG;;3000;Bern;BE;;;\n"
+    )
+    cp1252 = "\n\n" + HEADER_DE + f"{VALID_UIDS[1]};Café Süd AG;;3000;Bern;BE;;;\n"
+    code, out, err = run_import(tmp_path, utf8, "employers", "--office", "BE")
+    assert code == 0, err
+    code, out, err = run_import(
+        tmp_path, cp1252.encode("cp1252"), "employers", "--office", "BE"
+    )
+    assert code == 0, err
+    assert sorted(Employer.objects.values_list("legal_name", flat=True)) == [
+        "Bäckerei AG",
+        "Café Süd AG",
+    ]
+
+
+def test_bad_row_after_empty_lines_is_named_by_its_line_in_the_file(
+    tmp_path, office_be
+):
+    content = "\n\n" + HEADER_DE + "CHE-123.456.789;Falsche AG;;3000;Bern;BE;;;\n"
+    code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
+    assert code == 1 and "row 4:" in err and "check digit" in err
+
+
+def test_undefined_windows_1252_bytes_are_named_by_line_and_the_row_is_kept(
+    tmp_path, office_be
+):
+    # Given a Windows-1252 file whose row on line 3 holds 0x81, undefined in cp1252
+    content = (
+        HEADER_DE.encode("cp1252")
+        + f"{VALID_UIDS[0]};Bäckerei AG;;3000;Bern;BE;;;\n".encode("cp1252")
+        + f"{VALID_UIDS[1]};Garage ".encode("cp1252")
+        + b"\x81\x9d"
+        + b" AG;;3000;Bern;BE;;;\n"
+    )
+    # When it is imported
+    code, out, err = run_import(tmp_path, content, "employers", "--office", "BE")
+    # Then both rows are written, and a warning names line 3 (and no other)
+    assert code == 0, err
+    assert out.strip().splitlines()[-1] == "created=2 updated=0 skipped=0 errors=0"
+    warning = next(line for line in err.splitlines() if "could not be read" in line)
+    assert warning.endswith("line(s) 3.")
+    assert (
+        Employer.objects.get(uid=VALID_UIDS[1]).legal_name == "Garage \ufffd\ufffd AG"
+    )
 
 
 def test_xlsx_with_typed_cells(tmp_path, office_be):
