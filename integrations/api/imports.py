@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from integrations.imports.jobs import PREVIEW_ROWS
-from integrations.imports.reading import TableError, table_read
+from integrations.imports.reading import TableError, size_check, table_read
 from integrations.imports.services import ERROR, NEW, SKIP, UPDATE, import_run
 from integrations.imports.specs import SPECS
 
@@ -178,20 +177,10 @@ class ImportView(ApiViewMixin, IdempotentCreateMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         upload = data["file"]
-        limit = settings.IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise _file_problem(
-                [
-                    _(
-                        "The file has %(size)s MB; imports take at most %(limit)s "
-                        "MB. Split it into several files."
-                    )
-                    % {
-                        "size": round(upload.size / 1e6, 1),
-                        "limit": round(limit / 1e6),
-                    }
-                ]
-            )
+        try:
+            size_check(upload.size)
+        except TableError as exc:
+            raise _file_problem([str(exc)]) from None
         try:
             table = table_read(
                 upload.read(), fmt=data.get("format"), filename=upload.name or ""

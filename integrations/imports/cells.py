@@ -37,17 +37,21 @@ def header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+# Exports and error reports put a ' before a cell a spreadsheet would run as a
+# formula (exporting.cell_neutralise); an import takes it off again, so that such a
+# file imports unchanged.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # XLSX gives 3000.0 for a postcode typed as a number
-    return str(value).strip()
-
-
-# Exports put a ' before a cell a spreadsheet would run as a formula; an import
-# takes it off again, so that an exported file imports unchanged.
-FORMULA_STARTS = ("=", "+", "-", "@")
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1:2] in FORMULA_STARTS:
+        return text[1:].strip()
+    return text
 
 
 def text(*, max_length: int | None = None, required: bool = False) -> Cleaner:

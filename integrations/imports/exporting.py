@@ -10,10 +10,24 @@ import csv
 from collections.abc import Iterator
 from typing import IO
 
-from crm.admin.scoping import csv_cell_neutralise
 from crm.models import Office
 
 from .specs import Spec, spec_get
+
+#: What a spreadsheet runs as a formula (OWASP "CSV injection"): `=`, `+`, `-`, `@`,
+#: and a leading tab or carriage return, which Excel skips before looking.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_neutralise(value):
+    """A text cell a spreadsheet would run as a formula gets a leading `'`.
+
+    Shared by exports and error reports, CSV and XLSX alike; an import takes the `'`
+    off again (`cells._text`), so such a file imports unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 # Columns an export reads through a relation instead of the model's own field.
 RELATED = {
@@ -62,7 +76,7 @@ def _cell(value):
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, str):
-        return csv_cell_neutralise(value)
+        return cell_neutralise(value)
     return value
 
 

@@ -26,11 +26,11 @@ from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from crm.admin.scoping import csv_cell_neutralise
 from crm.models import Office
 
+from .exporting import cell_neutralise
 from .models import ImportJob
-from .reading import Table, TableError, table_read
+from .reading import Table, TableError, size_check, table_read
 from .services import ERROR, NEW, SKIP, UPDATE, ImportResult, headers_map, import_run
 from .specs import Spec, spec_get
 
@@ -95,15 +95,7 @@ def import_job_create(
     *, office: Office, user, resource: str, upload: UploadedFile
 ) -> ImportJob:
     """Keeps the uploaded file and notes the columns no header name recognised."""
-    limit = settings.IMPORT_MAX_BYTES
-    if upload.size > limit:
-        raise TableError(
-            _(
-                "The file has %(size)s MB; imports take at most %(limit)s MB. Split "
-                "it into several files."
-            )
-            % {"size": round(upload.size / 1e6, 1), "limit": round(limit / 1e6)}
-        )
+    size_check(upload.size)
     data = upload.read()
     fmt = format_guess(data, upload.name)
     headers, rows = table_head(data, fmt=fmt)
@@ -431,9 +423,12 @@ def error_report_write(table: Table, result: ImportResult, fmt: str) -> ContentF
         for row in result.rows
         if row.status == ERROR
     }
-    headers = [*table.headers, ERROR_COLUMN]
+    headers = [cell_neutralise(h) for h in (*table.headers, ERROR_COLUMN)]
+    # Every cell, the file's own and the messages quoting them: a report opened in
+    # a spreadsheet must not run what the upload smuggled in. The ' comes off again
+    # when the corrected report is imported.
     lines = (
-        [*record, messages.get(number, "")]
+        [cell_neutralise(cell) for cell in (*record, messages.get(number, ""))]
         for record, number in zip(table.rows, table.numbers, strict=True)
     )
     out = io.BytesIO()
@@ -443,32 +438,20 @@ def error_report_write(table: Table, result: ImportResult, fmt: str) -> ContentF
         text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(text, delimiter=table.delimiter or ";")
         writer.writerow(headers)
-        for line in lines:
-            # The added messages quote the file's cells: keep them from becoming
-            # formulas. The file's own cells stay as they were, to import again.
-            line[-1] = csv_cell_neutralise(line[-1])
-            writer.writerow(line)
+        writer.writerows(lines)
         text.flush()
         text.detach()
     return ContentFile(out.getvalue())
 
 
 def _xlsx_write(out: io.BytesIO, headers: list, lines) -> None:
+    """Cells arrive neutralised: none starts with `=`, which openpyxl would store
+    as a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Import")
     sheet.append(headers)
     for line in lines:
-        cells = []
-        for value in line:
-            if isinstance(value, str) and value.startswith("="):
-                # openpyxl would write it as a formula: keep it text.
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        sheet.append(cells)
+        sheet.append(line)
     book.save(out)

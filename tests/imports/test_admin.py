@@ -324,10 +324,10 @@ def test_import_is_in_the_crm_menu(client, be_staff):
 
 
 def test_a_too_large_file_gets_a_message_on_the_form(client, be_staff, settings):
-    # Given a limit of 1 MB and a file of 1.5 MB
-    settings.IMPORT_MAX_BYTES = 1_000_000
+    # Given a limit of 1 MB and a file of 1.5 MB (MB of 1024 × 1024 bytes)
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
     client.force_login(be_staff)
-    content = GOOD + "x" * 1_500_000
+    content = GOOD + "x" * (1024 * 1024 * 3 // 2 - len(GOOD))
     # When she uploads it
     response = upload(client, content)
     # Then the form says how large it is and what the limit is; no job is started
@@ -336,3 +336,84 @@ def test_a_too_large_file_gets_a_message_on_the_form(client, be_staff, settings)
     assert "The file has 1.5 MB; imports take at most 1 MB." in page
     assert "Split it into several files." in page
     assert not ImportJob.objects.exists() and not Employer.objects.exists()
+
+
+def test_a_real_file_just_over_a_small_limit_is_refused_on_the_form(
+    client, be_staff, settings
+):
+    # Given a limit of 0.1 MB and a valid CSV of employers one byte larger
+    settings.IMPORT_MAX_BYTES = 1024 * 1024 // 10
+    row = f"{VALID_UIDS[0]};Bäckerei Müller AG;3011;Bern;BE\n"
+    content = (HEADER + row * (settings.IMPORT_MAX_BYTES // len(row))).encode()
+    content = content[: settings.IMPORT_MAX_BYTES - 1] + b"\n\n"
+    assert len(content) == settings.IMPORT_MAX_BYTES + 1
+    client.force_login(be_staff)
+    # When she uploads it
+    response = upload(client, content)
+    # Then the form refuses it with the limit as the README states it
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The file is larger than 0.1 MB, the most an import takes." in page
+    assert not ImportJob.objects.exists() and not Employer.objects.exists()
+
+
+FORMULA_ROWS = [
+    [VALID_UIDS[0], "=1+1", "3011", "+41 SUMME(A1)", "BE"],
+    [BAD_UID, '@HYPERLINK("x")', "3000", "-2+3", "BE"],
+    [VALID_UIDS[1], "\tcmd", "3000", "\rBern", "XY"],
+]
+
+
+def test_csv_error_report_neutralises_the_files_own_formula_cells(client, be_staff):
+    # Given an uploaded CSV whose cells start with =, +, -, @, a tab or a CR
+    client.force_login(be_staff)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL).writerows(FORMULA_ROWS)
+    upload(client, HEADER + buffer.getvalue())
+    job = latest_job()
+    # When she downloads the error report
+    response = client.get(reverse("imports_error_report", args=[job.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    # Then every such cell starts with ' and no other cell changed
+    assert [row[:5] for row in rows[1:]] == [
+        ["'" + c if c[0] in "=+-@\t\r" else c for c in row] for row in FORMULA_ROWS
+    ]
+    # and the report, once its errors are corrected, imports the file's values
+    fixed = io.StringIO()
+    writer = csv.writer(fixed, delimiter=";")
+    for row in rows:
+        row = row[:5]
+        writer.writerow([{BAD_UID: VALID_UIDS[2], "XY": "BE"}.get(c, c) for c in row])
+    upload(client, fixed.getvalue().encode("utf-8-sig"), name="fixed.csv")
+    client.post(reverse("imports_confirm", args=[latest_job().pk]))
+    names = set(Employer.objects.values_list("legal_name", flat=True))
+    assert names == {"=1+1", '@HYPERLINK("x")', "cmd"}
+
+
+def test_xlsx_error_report_neutralises_every_formula_start(client, be_staff):
+    from openpyxl.cell import WriteOnlyCell
+
+    client.force_login(be_staff)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(["UID", "Firma", "PLZ", "Ort", "Kanton"])
+    for row in FORMULA_ROWS:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # text that looks like a formula, as Excel keeps it
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    upload(client, out.getvalue(), name="firms.xlsx")
+    job = latest_job()
+    response = client.get(reverse("imports_error_report", args=[job.pk]))
+    report = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = list(report.active.iter_rows(min_row=2))
+    assert all(cell.data_type != "f" for row in cells for cell in row)
+    values = [[cell.value for cell in row[:5]] for row in cells]
+    assert values[0][1] == "'=1+1" and values[0][3] == "'+41 SUMME(A1)"
+    assert values[1][1] == '\'@HYPERLINK("x")' and values[1][3] == "'-2+3"
+    assert values[2][1] == "'\tcmd"
