@@ -8,11 +8,20 @@ registered from `CrmConfig.ready()`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Expression, F, Lookup, Q, QuerySet, Value
+from django.db.models.lookups import (
+    Exact,
+    IContains,
+    IExact,
+    In,
+    IsNull,
+    LessThanOrEqual,
+)
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 
@@ -207,30 +216,62 @@ def _count_by_kind(measures: QuerySet) -> dict[str, int]:
 # --- Matching -----------------------------------------------------------------
 
 
-def _fits_case(case: CaseReference) -> Q:
-    """Open places of the case's office and region that the case's recorded
-    requirements fit: load within what the person can take on, workload within
-    their limit, occupation when one is recorded."""
-    fit = Q(office_id=case.office_id, status=JobOpportunity.Status.OPEN)
-    if case.region:
-        fit &= Q(region__iexact=case.region)
-    if case.max_physical_load is not None:
-        fit &= Q(physical_load__isnull=True) | Q(
-            physical_load__lte=case.max_physical_load
+# One predicate, written once over both sides, decides whether a case and an open
+# job opportunity fit; each side is an expression source. Searching opportunities
+# for a known case binds the case's fields as values and the opportunity's as
+# columns, searching cases for a known opportunity the other way round, so both
+# directions always agree (tests/crm/test_matching.py checks every pair).
+
+Side = Callable[[str], Expression]
+
+
+def _columns(name: str) -> Expression:
+    return F(name)
+
+
+def _values(obj: CaseReference | JobOpportunity) -> Side:
+    def value(name: str) -> Expression:
+        field = obj._meta.get_field(name)
+        return Value(getattr(obj, field.attname), output_field=field)
+
+    return value
+
+
+def _blank_or(value: Expression, lookup: type[Lookup], other: Expression) -> Q:
+    """The condition holds, or this side recorded nothing (text left blank)."""
+    return Q(Exact(value, "")) | Q(lookup(other, value))
+
+
+def _at_most(wanted: Expression, possible: Expression) -> Q:
+    """What the place asks is within what the person can take on; either side
+    unrecorded means no limit."""
+    return (
+        Q(IsNull(wanted, True))
+        | Q(IsNull(possible, True))
+        | Q(LessThanOrEqual(wanted, possible))
+    )
+
+
+def _fit(case: Side, opportunity: Side) -> Q:
+    """Same office; the case in placement phase, the place open; the same region
+    unless one side left it blank; the occupation sought (if any) in the place's
+    occupation or title; load and workload within what the person can take on."""
+    return (
+        Q(Exact(case("office"), opportunity("office")))
+        & Q(In(case("phase"), CaseReference.Phase.placement()))
+        & Q(Exact(opportunity("status"), JobOpportunity.Status.OPEN))
+        & (
+            Q(Exact(opportunity("region"), ""))
+            | _blank_or(case("region"), IExact, opportunity("region"))
         )
-    if case.max_psychological_load is not None:
-        fit &= Q(psychological_load__isnull=True) | Q(
-            psychological_load__lte=case.max_psychological_load
+        & (
+            _blank_or(case("occupation"), IContains, opportunity("occupation"))
+            | Q(IContains(opportunity("title"), case("occupation")))
         )
-    if case.max_workload_percent is not None:
-        fit &= Q(workload_percent__isnull=True) | Q(
-            workload_percent__lte=case.max_workload_percent
-        )
-    if case.occupation:
-        fit &= Q(occupation__icontains=case.occupation) | Q(
-            title__icontains=case.occupation
-        )
-    return fit
+        & _at_most(opportunity("physical_load"), case("max_physical_load"))
+        & _at_most(opportunity("psychological_load"), case("max_psychological_load"))
+        & _at_most(opportunity("workload_percent"), case("max_workload_percent"))
+    )
 
 
 def opportunities_for_case(
@@ -238,7 +279,7 @@ def opportunities_for_case(
 ) -> list[JobOpportunity]:
     """Fitting open job opportunities for a case, the newest first. One query."""
     return list(
-        JobOpportunity.objects.filter(_fits_case(case))
+        JobOpportunity.objects.filter(_fit(_values(case), _columns))
         .select_related("employer")
         .order_by("-reported_on", "-pk")[:limit]
     )
@@ -247,26 +288,10 @@ def opportunities_for_case(
 def cases_for_opportunity(
     opportunity: JobOpportunity, *, limit: int = 50
 ) -> list[CaseReference]:
-    """Cases in placement phase of the same office and region whose recorded
-    requirements fit the opportunity. One query."""
-    cases = CaseReference.objects.filter(office_id=opportunity.office_id).filter(
-        phase__in=CaseReference.Phase.placement()
+    """Cases in placement phase that fit an open opportunity: the same predicate
+    as `opportunities_for_case`, seen from the place. One query."""
+    return list(
+        CaseReference.objects.filter(_fit(_columns, _values(opportunity))).order_by(
+            "case_number"
+        )[:limit]
     )
-    if opportunity.region:
-        cases = cases.filter(Q(region__iexact=opportunity.region) | Q(region=""))
-    if opportunity.physical_load is not None:
-        cases = cases.filter(
-            Q(max_physical_load__isnull=True)
-            | Q(max_physical_load__gte=opportunity.physical_load)
-        )
-    if opportunity.psychological_load is not None:
-        cases = cases.filter(
-            Q(max_psychological_load__isnull=True)
-            | Q(max_psychological_load__gte=opportunity.psychological_load)
-        )
-    if opportunity.workload_percent is not None:
-        cases = cases.filter(
-            Q(max_workload_percent__isnull=True)
-            | Q(max_workload_percent__gte=opportunity.workload_percent)
-        )
-    return list(cases.order_by("case_number")[:limit])
