@@ -57,8 +57,13 @@ _reserved_upto: dict[str, int] = {}
 
 
 def rows_insert(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
+    """Writes `rows`; `progress(done, of)` is told after every BATCH rows."""
     rows = list(rows)
     if not rows:
         return
@@ -69,13 +74,18 @@ def rows_insert(
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({column_list}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+                for start in range(0, len(rows), BATCH):
+                    for row in rows[start : start + BATCH]:
+                        copy.write_row(row)
+                    if progress:
+                        progress(min(start + BATCH, len(rows)), len(rows))
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
+            if progress:
+                progress(min(start + BATCH, len(rows)), len(rows))
 
 
 def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:

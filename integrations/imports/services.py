@@ -32,6 +32,33 @@ NEW, UPDATE, SKIP, ERROR = "new", "update", "skip", "error"
 
 Progress = Callable[[int, int], None]
 
+#: Rows between two progress reports (each report is one UPDATE of the job).
+PROGRESS_EVERY = 5000
+
+
+class _Stages:
+    """Reports progress over the three stages of an import (clean, match, write),
+    each a third of the file's rows, at most every PROGRESS_EVERY rows of work."""
+
+    STAGES = 3
+
+    def __init__(self, progress: Progress | None, rows: int) -> None:
+        self.progress, self.rows = progress, rows
+        self.last = 0
+
+    def report(self, stage: int, done: int, of: int, *, force: bool = False) -> None:
+        if self.progress is None or not self.rows:
+            return
+        share = (stage + (done / of if of else 1)) / self.STAGES
+        value = min(int(self.rows * share), self.rows)
+        if force or value - self.last >= PROGRESS_EVERY // self.STAGES:
+            self.last = value
+            self.progress(value, self.rows)
+
+    def writer(self) -> Progress:
+        """A callback for the write stage: rows written of rows to write."""
+        return lambda done, of: self.report(2, done, of)
+
 
 NO_CHANGES: dict = {}  # shared by rows without changes: never mutated
 NO_MESSAGES: list = []
@@ -185,32 +212,37 @@ def _import(
             % {"columns": ", ".join(str(c.label) for c in missing)}
         )
         return result
-    rows = _rows_clean(spec, table, assigned, office)
-    if progress:
-        progress(len(table.rows) // 3, len(table.rows))
-    _rows_match(spec, table, rows, office, result, {c.name for c in assigned.values()})
-    if progress:
-        progress(2 * len(table.rows) // 3, len(table.rows))
+    stages = _Stages(progress, len(table.rows))
+    rows = _rows_clean(spec, table, assigned, office, stages)
+    in_file = {c.name for c in assigned.values()}
+    _rows_match(spec, table, rows, office, result, in_file, stages)
     if dry_run or (result.errors and not partial) or not result.rows:
+        stages.report(2, 1, 1, force=True)
         return result
-    _write(spec, rows, office, result, by)
-    if progress:
-        progress(len(table.rows), len(table.rows))
+    _write(spec, rows, office, result, by, stages)
+    stages.report(2, 1, 1, force=True)
     return result
 
 
 def _rows_clean(
-    spec: Spec, table: Table, assigned: dict[int, Column], office: Office
+    spec: Spec,
+    table: Table,
+    assigned: dict[int, Column],
+    office: Office,
+    stages: _Stages,
 ) -> Rows:
     rows = Rows(values={}, count=len(table.rows))
-    for index, column in assigned.items():
+    for position, (index, column) in enumerate(assigned.items()):
+        stages.report(0, position, len(assigned) + 1)
         raw = [record[index] if index < len(record) else "" for record in table.rows]
         cleaned, errors = column_clean(column.cleaner, raw)
         rows.values[column.name] = cleaned
         header = table.headers[index]
         for row_index, message in errors.items():
             rows.error(row_index, f"{header}: {message}")
+    stages.report(0, len(assigned), len(assigned) + 1)
     spec.resolve(rows, office)
+    stages.report(1, 0, 1, force=True)
     return rows
 
 
@@ -221,6 +253,7 @@ def _rows_match(
     office: Office,
     result: ImportResult,
     in_file: set[str],
+    stages: _Stages,
 ) -> None:
     keys = spec.keys(rows)
     rows.keys = keys
@@ -232,6 +265,8 @@ def _rows_match(
     rows.existing_ids = {}
     numbers = table.numbers
     for index, key in enumerate(keys):
+        if not index % PROGRESS_EVERY:
+            stages.report(1, index, len(keys))
         number = numbers[index]
         messages = rows.errors.get(index)
         if messages:
@@ -311,15 +346,27 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _write(spec: Spec, rows: Rows, office: Office, result: ImportResult, by) -> None:
+def _write(
+    spec: Spec, rows: Rows, office: Office, result: ImportResult, by, stages: _Stages
+) -> None:
     """Writes the valid rows in one transaction; the fuzzy duplicate scan runs after."""
     outcomes = result.rows
     creates = [i for i, o in enumerate(outcomes) if o.status == NEW]
     updates = [i for i, o in enumerate(outcomes) if o.status == UPDATE]
+    total = len(creates) + len(updates)
+    report = stages.writer()
     with transaction.atomic():
-        created = writing.rows_create(spec, rows.values, creates, office, by)
+        created = writing.rows_create(
+            spec,
+            rows.values,
+            creates,
+            office,
+            by,
+            progress=lambda done, _of: report(done, total),
+        )
         changed = [(rows.existing_ids[i], outcomes[i].changes) for i in updates]
         writing.rows_update(spec, changed, by)
+        report(total, total)
         index_ids = dict(zip(creates, created, strict=True))
         index_ids.update({i: rows.existing_ids[i] for i in rows.existing_ids})
         spec.after_write(rows, index_ids, office)

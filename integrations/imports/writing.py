@@ -8,7 +8,7 @@ rows go in with `executemany`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -60,10 +60,16 @@ def _template(model: type[models.Model], office_id: int, now) -> tuple[list, lis
 
 
 def rows_create(
-    spec: Spec, values: dict[str, list], indices: Sequence[int], office, by
+    spec: Spec,
+    values: dict[str, list],
+    indices: Sequence[int],
+    office,
+    by,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[int]:
     """Inserts rows `indices` of the cleaned columns `values` (field → column) as
-    new records; returns their keys in order."""
+    new records; returns their keys in order. `progress(done, of)` hears of every
+    batch of rows written."""
     if not indices:
         return []
     model = spec.model
@@ -95,7 +101,7 @@ def rows_create(
             sources[position] = [default] * len(indices)
     rows = list(zip(*sources, strict=True))
     columns = [f.column for f in fields]
-    rows_insert(model, columns, rows)
+    rows_insert(model, columns, rows, progress=progress)
     _history_write(model, columns, rows, "+", by, now)
     statistics_refresh(model, len(rows))
     return ids

@@ -417,3 +417,45 @@ def test_xlsx_error_report_neutralises_every_formula_start(client, be_staff):
     assert values[0][1] == "'=1+1" and values[0][3] == "'+41 SUMME(A1)"
     assert values[1][1] == '\'@HYPERLINK("x")' and values[1][3] == "'-2+3"
     assert values[2][1] == "'\tcmd"
+
+
+def test_progress_moves_in_steps_through_cleaning_matching_and_writing(
+    client, be_staff, monkeypatch
+):
+    # Given progress reported every 30 rows and written in batches of 30
+    from core import bulk
+    from integrations.imports import jobs, services
+
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 30)
+    monkeypatch.setattr(bulk, "BATCH", 30)
+    seen: list[tuple[str, int, int]] = []
+    real_progress = jobs._progress
+
+    def recording(job):
+        report = real_progress(job)
+
+        def wrapped(done, total):
+            report(done, total)
+            stored = ImportJob.objects.get(pk=job.pk)
+            seen.append((stored.status, stored.progress_done, stored.progress_total))
+
+        return wrapped
+
+    monkeypatch.setattr(jobs, "_progress", recording)
+    from integrations.imports.benchmarks import file_build, uid_numbers
+
+    client.force_login(be_staff)
+    upload(client, file_build(uid_numbers(180)), name="many.csv")
+    job = latest_job()
+    client.post(reverse("imports_confirm", args=[job.pk]))
+    # Then the job's stored progress rose in many steps in the preview and the import
+    for status in ("previewing", "importing"):
+        values = [done for s, done, total in seen if s == status]
+        assert values == sorted(values), values
+        assert len(set(values)) >= 5, values
+        assert all(total == 180 for s, _done, total in seen if s == status)
+    importing = [done for s, done, _total in seen if s == "importing"]
+    # some steps fall inside the write stage (the last third), before the end
+    assert any(120 < done < 180 for done in importing), importing
+    assert importing[-1] == 180
+    assert Employer.objects.count() == 180
