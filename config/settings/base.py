@@ -347,6 +347,8 @@ REST_FRAMEWORK = {
 }
 # How long a POST's Idempotency-Key and its stored answer are kept.
 API_IDEMPOTENCY_HOURS = env.int("API_IDEMPOTENCY_HOURS", default=24)
+# Days a new API token lasts unless its creator says otherwise (0 there: never).
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=365)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Passerelle API",
     "DESCRIPTION": (

@@ -40,10 +40,21 @@ def api_token_create(
     by: AbstractBaseUser | None = None,
 ) -> IssuedToken:
     """Issues a token for `office`. The clear token is in the result only: it is
-    stored as a SHA-256 hash, so nobody can show it again."""
-    if expires_in_days is not None and expires_in_days < 1:
+    stored as a SHA-256 hash, so nobody can show it again.
+
+    A token expires after `expires_in_days`, by default API_TOKEN_DEFAULT_DAYS
+    (365): a token copied into a forgotten script stops working on its own. `0`
+    asks for a token that never expires, for a system whose owner would rather
+    revoke it by hand than have its interface stop on a date nobody remembers."""
+    if expires_in_days is None:
+        expires_in_days = settings.API_TOKEN_DEFAULT_DAYS
+    if expires_in_days < 0:
         raise ValidationError(
-            {"expires_in_days": _("A token lasts at least one day.")},
+            {
+                "expires_in_days": _(
+                    "A token lasts at least one day (0: it never expires)."
+                )
+            },
             code="expires_min",
         )
     raw = TOKEN_TAG + secrets.token_urlsafe(32)

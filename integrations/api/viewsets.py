@@ -33,10 +33,11 @@ class TokenCreateForm(forms.ModelForm):
     expires_in_days = forms.IntegerField(
         label=_("Expires after (days)"),
         required=False,
-        min_value=1,
+        min_value=0,
         max_value=3650,
         help_text=_(
-            "Empty: the token does not expire; revoke it when it is no longer used."
+            "Empty: the default (a year, API_TOKEN_DEFAULT_DAYS). 0: the token does "
+            "not expire; revoke it when it is no longer used."
         ),
     )
 

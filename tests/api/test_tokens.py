@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -112,3 +113,42 @@ def test_read_only_token_reads_but_gets_403_on_writes(be_read_only_api, be_emplo
     assert created["Content-Type"] == "application/problem+json"
     assert created.json()["detail"] == "This token may only read."
     assert not Employer.objects.filter(legal_name__startswith="Nope").exists()
+
+
+def test_a_token_expires_after_a_year_by_default(office_be, be_employer, settings):
+    # Given the default of 365 days
+    assert settings.API_TOKEN_DEFAULT_DAYS == 365
+    # When a token is created without --expires
+    output, raw = create_token("--office", "BE", "--name", "case management")
+    # Then it expires in 365 days, the line before the token says when
+    token = ApiToken.objects.get()
+    expected = timezone.now() + timedelta(days=365)
+    assert abs((token.expires_at - expected).total_seconds()) < 60
+    lines = output.strip().splitlines()
+    assert f"expires {token.expires_at.date().isoformat()}" in lines[-2]
+    assert lines[-1] == raw
+    # and it works until then, not after
+    assert bearer_client(raw).get("/api/v1/employers/").status_code == 200
+    with time_machine.travel(expected + timedelta(minutes=2)):
+        assert bearer_client(raw).get("/api/v1/employers/").status_code == 401
+
+
+def test_the_default_lifetime_is_a_setting(office_be, settings):
+    settings.API_TOKEN_DEFAULT_DAYS = 30
+    create_token("--office", "BE", "--name", "x")
+    expected = timezone.now() + timedelta(days=30)
+    assert abs((ApiToken.objects.get().expires_at - expected).total_seconds()) < 60
+
+
+def test_expires_0_makes_a_token_that_never_expires(office_be):
+    output, raw = create_token("--office", "BE", "--name", "x", "--expires", "0")
+    assert ApiToken.objects.get().expires_at is None
+    assert "expires never" in output.strip().splitlines()[-2]
+    with time_machine.travel(timezone.now() + timedelta(days=3650)):
+        assert bearer_client(raw).get("/api/v1/employers/").status_code == 200
+
+
+def test_a_negative_lifetime_is_refused(office_be):
+    with pytest.raises(CommandError, match="at least one day"):
+        create_token("--office", "BE", "--name", "x", "--expires", "-1")
+    assert not ApiToken.objects.exists()

@@ -2,7 +2,9 @@
 [--expires DAYS]`.
 
 Prints the token alone on the last line (DESIGN.md, contracts): it is shown this
-once and stored only as a hash.
+once and stored only as a hash. The line before says when it expires: after
+API_TOKEN_DEFAULT_DAYS (365) days unless `--expires DAYS` says otherwise;
+`--expires 0` makes a token that never expires.
 """
 
 from django.core.exceptions import ValidationError
@@ -25,7 +27,10 @@ class Command(BaseCommand):
             "--expires",
             type=int,
             metavar="DAYS",
-            help="Days until the token expires (default: never).",
+            help=(
+                "Days until the token expires (default: API_TOKEN_DEFAULT_DAYS, "
+                "365; 0: never)."
+            ),
         )
 
     def handle(self, *args, office: str, name: str, read_only: bool, expires, **kw):
