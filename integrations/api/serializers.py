@@ -379,6 +379,8 @@ class JobOpportunitySerializer(serializers.ModelSerializer):
             "description",
             "occupation",
             "region",
+            "physical_load",
+            "psychological_load",
             "workload_percent",
             "location",
             "start_on",
@@ -388,9 +390,8 @@ class JobOpportunitySerializer(serializers.ModelSerializer):
             "reported_on",
             "created_at",
         ]
+        # Occupation, region and load profile stay writable: matching compares them.
         read_only_fields = [
-            "occupation",
-            "region",
             "status",
             "source",
             "reported_on",

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from crm.case_selectors import cases_for_opportunity, opportunities_for_case
 from crm.models import (
     Contact,
     ContactPerson,
@@ -284,3 +285,42 @@ def test_a_nul_character_in_a_case_number_is_a_400_not_a_500(
     assert response.status_code == 400
     assert "case" in response.json()["errors"]
     assert not Placement.objects.exists()
+
+
+def test_job_opportunity_from_the_api_carries_its_profile_into_matching(
+    be_api, be_staff, be_employer
+):
+    # given a case looking for a light job as cook in Bern
+    case = case_create(
+        staff=be_staff, case_number="BE-2025-0077", aim="placement",
+        phase="vocational", region="Bern", occupation="Koch", max_physical_load=2,
+    )  # fmt: skip
+    body = {
+        "employer": be_employer.pk, "kind": "trial_place",
+        "title": "Küchenhilfe", "occupation": "Koch", "region": "Bern",
+        "physical_load": 1, "psychological_load": 2,
+    }  # fmt: skip
+
+    # when a system sends the place with its profile
+    response = be_api.post("/api/v1/job-opportunities/", body, format="json")
+
+    # then the profile is stored and returned, and the case and place match
+    assert response.status_code == 201, response.json()
+    row = response.json()
+    assert (row["occupation"], row["region"]) == ("Koch", "Bern")
+    assert (row["physical_load"], row["psychological_load"]) == (1, 2)
+    opportunity = JobOpportunity.objects.get(pk=row["id"])
+    assert cases_for_opportunity(opportunity) == [case]
+    assert opportunities_for_case(case) == [opportunity]
+
+
+def test_job_opportunity_with_an_unknown_load_level_is_refused(be_api, be_employer):
+    body = {"employer": be_employer.pk, "kind": "job", "title": "Lagerist"}
+
+    response = be_api.post(
+        "/api/v1/job-opportunities/", {**body, "physical_load": 7}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "physical_load" in response.json()["errors"]
+    assert not JobOpportunity.objects.exists()
