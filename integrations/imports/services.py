@@ -182,21 +182,26 @@ def import_run(
     mapping: dict[str, str] | None = None,
     by=None,
     progress: Progress | None = None,
+    follow_ups: bool = True,
 ) -> ImportResult:
+    """`follow_ups=False` enqueues no work after the commit (the duplicate scan, UID
+    register lookups): for `bench import`, which must leave no tasks behind."""
     spec = spec_get(resource) if isinstance(resource, str) else resource
     # Hundreds of thousands of small objects, none of them cyclic: the cyclic
     # garbage collector would only rescan them again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(spec, table, office, dry_run, partial, mapping, by, progress)
+        return _import(
+            spec, table, office, dry_run, partial, mapping, by, progress, follow_ups
+        )
     finally:
         if collecting:
             gc.enable()
 
 
 def _import(
-    spec, table, office, dry_run, partial, mapping, by, progress
+    spec, table, office, dry_run, partial, mapping, by, progress, follow_ups
 ) -> ImportResult:
     result = ImportResult(resource=spec.name, warnings=list(table.warnings))
     assigned, result.unknown_headers, warnings = headers_map(
@@ -221,6 +226,9 @@ def _import(
         return result
     _write(spec, rows, office, result, by, stages)
     stages.report(2, 1, 1, force=True)
+    if follow_ups:
+        ids = result.created_ids + result.updated_ids
+        spec.after_commit(office, ids, created=result.created_ids)
     return result
 
 
@@ -373,4 +381,3 @@ def _write(
     result.written = True
     result.created_ids = created
     result.updated_ids = [pk for pk, _changes in changed]
-    spec.after_commit(office, result.created_ids + result.updated_ids)

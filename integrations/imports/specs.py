@@ -126,8 +126,9 @@ class Spec:
     ) -> None:
         """Writes what hangs off the rows (roles, derived figures), same transaction."""
 
-    def after_commit(self, office: Office, ids: list[int]) -> None:
-        """Work that may run later (the fuzzy duplicate scan)."""
+    def after_commit(self, office: Office, ids: list[int], created: list[int]) -> None:
+        """Work that may run later, enqueued after the commit: `ids` are the rows
+        written (created and updated), `created` the new ones."""
 
     def columns(self) -> list[Column]:
         raise NotImplementedError
@@ -243,10 +244,15 @@ class EmployerSpec(Spec):
     label = gettext_lazy("employers")
     derived = {"size_class": "fte"}  # noqa: RUF012
 
-    def after_commit(self, office: Office, ids: list[int]) -> None:
-        """The fuzzy duplicate scan (names, e-mail domains) runs as a task."""
+    def after_commit(self, office: Office, ids: list[int], created: list[int]) -> None:
+        """The fuzzy duplicate scan (names, e-mail domains) runs as a task; new
+        employers are looked up in the UID register, as one created in the admin
+        is (suggestions for staff; nothing happens while it is not configured)."""
         if not ids:
             return
+        from integrations.uid_register.services import uid_register_lookups_on_commit
+
+        uid_register_lookups_on_commit(created)
         try:
             from crm.dedupe.tasks import duplicate_scan_task
         except ImportError:  # the duplicates app is not installed

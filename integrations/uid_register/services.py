@@ -22,6 +22,7 @@ from .client import (
     UidRecord,
     UidRegisterClient,
     UidRegisterError,
+    UidRegisterRateLimited,
     uid_register_enabled,
 )
 from .models import UidRegisterSuggestion
@@ -55,17 +56,21 @@ def uid_register_suggestion_fetch(
     employer: Employer,
     by: AbstractBaseUser | None = None,
     client: UidRegisterClient | None = None,
+    raise_rate_limited: bool = False,
 ) -> UidRegisterSuggestion:
     """Asks the register about the employer's UID and stores what it says.
 
     Returns a pending suggestion when the register differs from the employer, a
     "matching" one when it agrees, and a failed one (with the reason) when the
-    lookup did not work. Never raises for a lookup problem.
+    lookup did not work. Never raises for a lookup problem, except
+    UidRegisterRateLimited with `raise_rate_limited` (a batch then waits).
     """
     uid = employer.uid or ""
     try:
         record = (client or UidRegisterClient()).get_by_uid(uid)
     except UidRegisterError as error:
+        if raise_rate_limited and isinstance(error, UidRegisterRateLimited):
+            raise
         logger.warning("UID register lookup for %s failed: %s", uid, error)
         return _failed(employer, uid, by, error.code, str(error))
     except Exception as error:  # a lookup must never take the caller down
@@ -178,3 +183,54 @@ def uid_register_lookup_on_commit(employer: Employer) -> None:
             logger.exception("Could not enqueue the UID register lookup")
 
     transaction.on_commit(enqueue, robust=True)
+
+
+def uid_register_lookups_on_commit(employer_ids: list[int]) -> None:
+    """Called by the import for the employers it created: after the commit, one task
+    looks them up in turn, within the client's rate limit (`uid_register_lookup_batch`).
+
+    Does nothing while the register is not configured. Employers without a UID are
+    skipped by the task. A broker that is down is logged, not raised.
+    """
+    if not (uid_register_enabled() and employer_ids):
+        return
+    ids = list(employer_ids)
+
+    def enqueue() -> None:
+        from .tasks import uid_register_lookup_batch_task
+
+        try:
+            uid_register_lookup_batch_task.delay(employer_ids=ids)
+        except Exception:
+            logger.exception("Could not enqueue the UID register lookups")
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def uid_register_lookup_batch(
+    employer_ids: list[int], *, client: UidRegisterClient | None = None
+) -> tuple[list[int], float]:
+    """Looks the employers up in order until the rate limit is full.
+
+    Returns the ids still to look up and the seconds until a slot frees. Employers
+    deleted meanwhile, without a UID, or with a suggestion already (a task run
+    twice) are skipped.
+    """
+    client = client or UidRegisterClient()
+    employers = Employer.objects.in_bulk(employer_ids)
+    asked = set(
+        UidRegisterSuggestion.objects.filter(employer_id__in=employer_ids)
+        .exclude(status=Status.FAILED)
+        .values_list("employer_id", flat=True)
+    )
+    for position, pk in enumerate(employer_ids):
+        employer = employers.get(pk)
+        if employer is None or not employer.uid or pk in asked:
+            continue
+        try:
+            uid_register_suggestion_fetch(
+                employer=employer, client=client, raise_rate_limited=True
+            )
+        except UidRegisterRateLimited as error:
+            return list(employer_ids[position:]), error.retry_after
+    return [], 0.0
