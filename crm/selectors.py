@@ -118,7 +118,7 @@ class ContactTimelineSource:
         if filters.channel:
             contacts = contacts.filter(channel=filters.channel)
         return (
-            contacts.select_related("staff", "rating")
+            contacts.select_related("staff", "rating", "case")
             .prefetch_related(
                 "participants",
                 "staff_participants",
@@ -133,6 +133,8 @@ class ContactTimelineSource:
     def item(self, contact: Contact, *, may_see_case_related: bool) -> TimelineItem:
         restricted = contact.case_related and not may_see_case_related
         details: list[tuple[str, str]] = []
+        if contact.case is not None and may_see_case_related:
+            details.append((_("Case"), contact.case.case_number))
         if contact.initiated_by:
             details.append((_("Initiated by"), contact.get_initiated_by_display()))
         if contact.starting_point:

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.widgets import AdminDateInput
 
+from ..case_selectors import may_see_cases
 from ..models import (
     QUALITY_MARKS,
+    CaseReference,
     Channel,
     ContactPerson,
     Employer,
@@ -47,8 +49,16 @@ class StaffMultipleChoiceField(StaffChoiceMixin, forms.ModelMultipleChoiceField)
     pass
 
 
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, case: CaseReference) -> str:
+        return case.case_number
+
+
 class ContactLogForm(forms.Form):
-    """Everything `contact_log` takes, laid out to log a phone call in a minute."""
+    """Everything `contact_log` takes, laid out to log a phone call in a minute.
+
+    The case field exists only for roles that may see cases, and offers only the
+    office's cases."""
 
     occurred_on = forms.DateField(label=_("Date"), widget=AdminDateInput)
     case_related = forms.TypedChoiceField(
@@ -57,6 +67,12 @@ class ContactLogForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
         initial="0",
+    )
+    case = CaseChoiceField(
+        label=_("Case"),
+        queryset=CaseReference.objects.none(),
+        required=False,
+        help_text=_("For a case-related contact: the case it was about."),
     )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[("", "–")] + Channel.choices
@@ -116,6 +132,12 @@ class ContactLogForm(forms.Form):
         staff = office_staff(office_id)
         self.fields["staff_participants"].queryset = staff.exclude(pk=user.pk)
         self.fields["follow_up_assignee"].queryset = staff
+        if may_see_cases(user):
+            self.fields["case"].queryset = CaseReference.objects.filter(
+                office_id=office_id
+            ).order_by("case_number")
+        else:
+            del self.fields["case"]
         for name, label in QUALITY_MARKS:
             self.fields[name] = forms.TypedChoiceField(
                 label=label,

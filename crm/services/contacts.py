@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..quality import quality_score
 from ..querysets import user_office_id
+from ..selectors import CASE_RELATED_PERMISSION
 
 ErrorDict = dict[str, list[ValidationError]]
 
@@ -155,7 +156,8 @@ def _check_employer_in_scope(errors: ErrorDict, employer: Employer, office) -> N
 
 
 def _check_case(errors: ErrorDict, contact: Contact) -> None:
-    """A case-related contact may name its case: one of the office's cases."""
+    """A case-related contact may name its case: one of the office's cases, and
+    only when the staff member's role may see cases."""
     case = contact.case
     if case is None:
         return
@@ -163,6 +165,13 @@ def _check_case(errors: ErrorDict, contact: Contact) -> None:
         _add(errors, "case", _("Only a case-related contact has a case."), "case_kind")
     elif case.office_id != contact.office_id:
         _add(errors, "case", _("The case belongs to another office."), "case_office")
+    elif not contact.staff.has_perm(CASE_RELATED_PERMISSION):
+        _add(
+            errors,
+            "case",
+            _("Your role does not see cases: log the contact without its case."),
+            "case_role",
+        )
 
 
 def _check_participants(
