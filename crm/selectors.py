@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -153,12 +154,12 @@ class ContactTimelineSource:
             mean = number_format(round(rating.mean, 1), 1)
             details.append((_("Contact quality"), f"{mean} / 5"))
         for follow_up in contact.follow_ups.all():
+            note = "" if restricted or not follow_up.note else f": {follow_up.note}"
             details.append(
                 (
                     _("Next appointment"),
                     f"{date_format(follow_up.due_on, 'SHORT_DATE_FORMAT')} – "
-                    f"{_user_name(follow_up.assignee)}"
-                    + (f": {follow_up.note}" if follow_up.note else ""),
+                    f"{_user_name(follow_up.assignee)}{note}",
                 )
             )
         people = [str(person) for person in contact.participants.all()]
@@ -398,13 +399,32 @@ def employer_quality_profile(
     return quality_profile(ratings, today or timezone.localdate())
 
 
+def follow_ups_visible_to(user: AbstractBaseUser) -> QuerySet[FollowUp]:
+    """Follow-ups of the user's office; those derived from a case (the retention
+    checks of a placement) only for roles that see case items, like the
+    placement itself."""
+    follow_ups = FollowUp.objects.visible_to(user)
+    if not user.has_perm(CASE_RELATED_PERMISSION):
+        follow_ups = follow_ups.filter(placement__isnull=True)
+    return follow_ups
+
+
 def employer_open_follow_ups(
     employer: Employer, *, user: AbstractBaseUser
 ) -> QuerySet[FollowUp]:
+    """Open follow-ups at the employer, each with `note_withheld`: the note of a
+    case-related contact's follow-up, like the contact's notes, is shown only to
+    roles that see case items."""
+    may_see = user.has_perm(CASE_RELATED_PERMISSION)
     return (
-        FollowUp.objects.visible_to(user)
+        follow_ups_visible_to(user)
         .open()
         .filter(employer=employer)
+        .annotate(
+            note_withheld=Value(False)
+            if may_see
+            else Coalesce("contact__case_related", Value(False))
+        )
         .select_related("assignee")
         .order_by("due_on", "pk")
     )
@@ -450,7 +470,8 @@ def dashboard_follow_ups(
     """The user's open follow-ups due within `horizon_days`, overdue ones first."""
     today = today or timezone.localdate()
     return list(
-        FollowUp.objects.open()
+        follow_ups_visible_to(user)
+        .open()
         .filter(assignee=user, due_on__lte=today + timedelta(days=horizon_days))
         .select_related("employer")
         .order_by("due_on", "pk")[:limit]

@@ -23,13 +23,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button, ListingButton
 
 from ..case_selectors import employer_cases
-from ..models import Channel, Employer, EmployerRole, FollowUp, StaffProfile
+from ..models import Channel, Employer, EmployerRole, StaffProfile
 from ..querysets import user_office_id
 from ..selectors import (
     employer_job_opportunities,
     employer_open_follow_ups,
     employer_quality_profile,
     employer_timeline,
+    follow_ups_visible_to,
 )
 from ..services.contacts import contact_log, follow_up_complete
 from . import contact_list  # noqa: F401  (registers the contacts list)
@@ -188,7 +189,7 @@ def contact_log_choose(request: HttpRequest) -> HttpResponse:
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "crm.change_followup")
-    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
+    follow_up = get_object_or_404(follow_ups_visible_to(request.user), pk=pk)
     follow_up_complete(follow_up=follow_up, done_by=request.user)
     messages.success(request, _gettext("Follow-up done."))
     target = request.POST.get("next", "")

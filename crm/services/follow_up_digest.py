@@ -13,6 +13,7 @@ from django.utils import translation
 from wagtail.users.models import UserProfile
 
 from ..models import FollowUp
+from ..selectors import follow_ups_visible_to
 
 TEMPLATE = "crm/email/follow_up_digest"
 
@@ -48,7 +49,8 @@ def follow_up_digest_send(*, user_id: int, today: date) -> bool:
     if user is None:
         return False
     follow_ups = list(
-        FollowUp.objects.open()
+        follow_ups_visible_to(user)
+        .open()
         .filter(assignee=user, due_on__lte=today)
         .select_related("employer")
         .order_by("due_on", "employer__legal_name", "pk")

@@ -76,7 +76,8 @@ def placement_record(
             placement=placement,
             due_on=add_months(start_on, months),
             assignee=assignee,
-            # No case number: follow-ups show to every role on the employer page.
+            # No case number in the note; still, only roles that see case items
+            # see these (selectors.follow_ups_visible_to).
             note=gettext("Retention check %(months)s months after a placement")
             % {"months": months},
         )
