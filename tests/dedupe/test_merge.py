@@ -287,3 +287,110 @@ def test_survivor_takes_the_duplicates_uid_and_undo_gives_it_back(office_be, lea
     keep.refresh_from_db()
     assert keep.uid is None
     assert Employer.objects.get(pk=dup.pk).uid == "CHE-109.322.551"
+
+
+# --- Everything attached moves, and back --------------------------------------------
+
+
+@pytest.fixture
+def attached(pair, office_be, lead):
+    """On the duplicate: a placement (of its case and job), a newsletter delivery,
+    an outreach target; on its person Beat a delivery and a target too."""
+    from campaigns.models import (
+        Delivery,
+        MailingList,
+        Newsletter,
+        OutreachCampaign,
+        OutreachTarget,
+        Segment,
+    )
+    from crm.models import Placement
+
+    duplicate, survivor, beat = pair["duplicate"], pair["survivor"], pair["beat"]
+    placement = Placement.objects.create(
+        office=office_be, case=pair["case"], employer=duplicate,
+        opportunity=pair["job"], kind="trial_place", start_on=date(2026, 5, 4),
+        advice_until=date(2027, 5, 4), staff=lead,
+    )  # fmt: skip
+    news = MailingList.objects.create(
+        office=office_be, name="News", slug="news", consent_text="ok"
+    )
+    newsletter = Newsletter.objects.create(
+        office=office_be, name="Frühling 2026", mailing_list=news
+    )
+    delivery = Delivery.objects.create(
+        newsletter=newsletter, person=beat, employer=duplicate,
+        email="beat@gantrisch.ch", language="de", status="sent",
+    )  # fmt: skip
+    campaign = OutreachCampaign.objects.create(
+        office=office_be, name="Reaktivierung", kind="reactivation",
+        segment=Segment.objects.create(office=office_be, name="Alle"),
+    )  # fmt: skip
+    target = OutreachTarget.objects.create(
+        campaign=campaign, employer=duplicate, person=beat, status="reached"
+    )
+    # a second campaign lists both records: the survivor keeps its own target
+    both = OutreachCampaign.objects.create(
+        office=office_be, name="Award", kind="reactivation", segment=campaign.segment
+    )
+    kept = OutreachTarget.objects.create(campaign=both, employer=survivor)
+    twin = OutreachTarget.objects.create(campaign=both, employer=duplicate)
+    return {
+        "placement": placement, "delivery": delivery, "target": target,
+        "kept": kept, "twin": twin, "Delivery": Delivery,
+        "OutreachTarget": OutreachTarget, "Placement": Placement,
+    }  # fmt: skip
+
+
+def test_merge_moves_placements_jobs_cases_deliveries_and_targets_and_undo_returns_them(
+    pair, attached, lead
+):
+    survivor, duplicate = pair["survivor"], pair["duplicate"]
+    Placement, Delivery = attached["Placement"], attached["Delivery"]
+    OutreachTarget = attached["OutreachTarget"]
+    # When the duplicate is merged into the survivor
+    merge = employer_merge(survivor=survivor, duplicate=duplicate, staff=lead)
+    # Then everything that hung on the duplicate hangs on the survivor
+    placement = Placement.objects.get(pk=attached["placement"].pk)
+    assert placement.employer_id == survivor.pk
+    assert placement.case.employer_id == survivor.pk  # the case moved too
+    assert placement.opportunity.employer_id == survivor.pk  # and the job
+    assert JobOpportunity.objects.get(pk=pair["job"].pk).employer_id == survivor.pk
+    assert CaseReference.objects.get(pk=pair["case"].pk).employer_id == survivor.pk
+    assert Delivery.objects.get(pk=attached["delivery"].pk).employer_id == survivor.pk
+    target = OutreachTarget.objects.get(pk=attached["target"].pk)
+    assert (target.employer_id, target.status) == (survivor.pk, "reached")
+    # the survivor's own target in a campaign listing both stays; the twin goes
+    assert OutreachTarget.objects.filter(pk=attached["kept"].pk).exists()
+    assert not OutreachTarget.objects.filter(pk=attached["twin"].pk).exists()
+    assert merge.moved["campaigns.OutreachTarget.employer"] == [target.pk]
+    assert merge.moved["crm.Placement.employer"] == [placement.pk]
+    assert merge.moved["campaigns.Delivery.employer"] == [attached["delivery"].pk]
+    # When the merge is undone
+    merge_undo(merge=merge, staff=lead)
+    # Then each of them is back on the duplicate, the twin target included
+    assert Placement.objects.get(pk=placement.pk).employer_id == duplicate.pk
+    assert CaseReference.objects.get(pk=pair["case"].pk).employer_id == duplicate.pk
+    assert JobOpportunity.objects.get(pk=pair["job"].pk).employer_id == duplicate.pk
+    assert Delivery.objects.get(pk=attached["delivery"].pk).employer_id == duplicate.pk
+    assert OutreachTarget.objects.get(pk=target.pk).employer_id == duplicate.pk
+    twin = OutreachTarget.objects.get(pk=attached["twin"].pk)
+    assert twin.employer_id == duplicate.pk
+    assert OutreachTarget.objects.get(pk=attached["kept"].pk).employer_id == survivor.pk
+
+
+def test_person_merge_moves_deliveries_and_outreach_targets_and_undo_returns_them(
+    pair, attached, office_be, lead
+):
+    Delivery, OutreachTarget = attached["Delivery"], attached["OutreachTarget"]
+    beat = pair["beat"]
+    twin = person(office_be, "Beat", "Moser", "b.moser@gantrisch.ch")
+    # When Beat's record is merged into another record of him
+    merge = contact_person_merge(survivor=twin, duplicate=beat, staff=lead)
+    # Then his delivery and outreach target name the survivor
+    assert Delivery.objects.get(pk=attached["delivery"].pk).person_id == twin.pk
+    assert OutreachTarget.objects.get(pk=attached["target"].pk).person_id == twin.pk
+    # and undo gives them back
+    merge_undo(merge=merge, staff=lead)
+    assert Delivery.objects.get(pk=attached["delivery"].pk).person_id == beat.pk
+    assert OutreachTarget.objects.get(pk=attached["target"].pk).person_id == beat.pk

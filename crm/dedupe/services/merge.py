@@ -80,7 +80,7 @@ def relations_of(model: type[models.Model]) -> list[Relation]:
     """Every foreign key in the project that points at `model`, many-to-many
     tables included (through their rows)."""
     found = []
-    for rel in model._meta.related_objects:
+    for rel in _reverse_relations(model):
         if rel.many_to_many:
             through = rel.through
             if through._meta.auto_created:  # explicit ones come as their own FK
@@ -95,6 +95,25 @@ def relations_of(model: type[models.Model]) -> list[Relation]:
                 Relation(through, through._meta.get_field(field.m2m_field_name()))
             )
     return found
+
+
+def _reverse_relations(model: type[models.Model]) -> list:
+    """`_meta.related_objects` leaves out foreign keys declared with
+    `related_name="+"` (an outreach target's employer and person, a portal
+    invitation's employer): without them a merge would let the duplicate's rows
+    cascade away or lose their link. Hidden ones are taken too, except the rows of
+    auto-created many-to-many tables (handled through their relation) and
+    django-simple-history's records, which keep what was, merge or not."""
+    relations = []
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not (rel.is_relation and rel.auto_created and not rel.concrete):
+            continue
+        related = rel.related_model
+        skipped = related._meta.auto_created or hasattr(related, "instance_type")
+        if rel.hidden and not rel.many_to_many and skipped:
+            continue
+        relations.append(rel)
+    return relations
 
 
 def relation_get(key: str, model: type[models.Model]) -> Relation:
