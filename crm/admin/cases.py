@@ -50,6 +50,7 @@ from ..services.complaints import complaint_record
 from ..services.measures import (
     APPROVE_PERMISSION,
     measure_approve,
+    measure_duration_warning,
     measure_edit_check,
     measure_plan,
     measure_status_set,
@@ -60,7 +61,11 @@ from ..services.partners import (
     handover_record,
     partner_contact_changed,
 )
-from ..services.placements import placement_record, placement_update
+from ..services.placements import (
+    placement_duration_warning,
+    placement_record,
+    placement_update,
+)
 from .scoping import scoped_queryset, scoped_view_classes
 
 
@@ -344,13 +349,19 @@ class MeasureStatusEditMixin:
         old = Measure.objects.get(pk=self.object.pk)
         self.form.instance.status = old.status
         measure_edit_check(
-            measure=self.form.instance, before=old, staff=self.request.user
+            measure=self.form.instance,
+            before=old,
+            staff=self.request.user,
+            new_status=new_status or "",
         )
         instance = super().save_instance()
         if new_status and new_status != old.status:
             measure_status_set(
                 measure=instance, staff=self.request.user, status=new_status
             )
+        warning = measure_duration_warning(instance)
+        if warning:
+            messages.warning(self.request, warning)
         return instance
 
     def form_valid(self, form):
@@ -358,6 +369,23 @@ class MeasureStatusEditMixin:
             return super().form_valid(form)
         except ValidationError as error:
             return service_error(self, form, error)
+
+
+MEASURE_FIELDS = ["case", "employer", "kind", "status", "start_on", "end_on",
+                  "amount_chf", "decided_on_site", "provider", "placement",
+                  "outcome"]  # fmt: skip
+
+
+class MeasureAdminForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        case, placement = cleaned.get("case"), cleaned.get("placement")
+        if case is not None and placement is not None and placement.case != case:
+            self.add_error(
+                "placement",
+                _("The placement belongs to another case: choose one of this case's."),
+            )
+        return cleaned
 
 
 MeasureViewSet = scoped_viewset(
@@ -370,8 +398,10 @@ MeasureViewSet = scoped_viewset(
     list_display=["kind", "case", "employer", "status", "start_on", "amount_chf",
                   "needs_approval"],
     list_filter=["kind", "status", "needs_approval"],
-    form_fields=["case", "employer", "kind", "status", "start_on", "end_on",
-                 "amount_chf", "decided_on_site", "provider", "placement", "outcome"],
+    edit_handler=ObjectList(
+        [FieldPanel(name) for name in MEASURE_FIELDS],
+        base_form_class=MeasureAdminForm,
+    ),
 )  # fmt: skip
 
 
@@ -382,10 +412,17 @@ class PlacementCreateView(ServiceCreateView):
 
 class PlacementEditMixin(ServiceEditMixin):
     """The outcome closes the placement (`placement_close`); a new start moves the
-    retention follow-ups and the advice window (`placement_update`)."""
+    retention follow-ups and the advice window (`placement_update`). A trial
+    placement closed after running too long is saved with a warning."""
 
     def update(self, instance, data: dict):
-        return placement_update(placement=instance, staff=self.request.user, **data)
+        placement = placement_update(
+            placement=instance, staff=self.request.user, **data
+        )
+        warning = placement_duration_warning(placement)
+        if warning:
+            messages.warning(self.request, warning)
+        return placement
 
 
 PlacementViewSet = scoped_viewset(

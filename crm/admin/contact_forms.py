@@ -14,6 +14,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from ..case_selectors import may_see_cases
 from ..models import (
+    NO_HEALTH_DATA,
     QUALITY_MARKS,
     CaseReference,
     Channel,
@@ -104,10 +105,16 @@ class ContactLogForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     outcome = forms.CharField(
-        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Outcome"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NO_HEALTH_DATA,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_HEALTH_DATA,
     )
     follow_up_on = forms.DateField(
         label=_("Next appointment"),

@@ -1,5 +1,6 @@
 from .case import CaseReference, EarlyDetectionReport, LoadLevel
 from .choices import (
+    NO_HEALTH_DATA,
     Canton,
     CompanyLanguage,
     ContactStatus,
@@ -37,6 +38,7 @@ from .placement import Placement
 from .request import Request
 
 __all__ = [
+    "NO_HEALTH_DATA",
     "QUALITY_MARKS",
     "QUALITY_MARK_NAMES",
     "Agreement",

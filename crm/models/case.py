@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,18 @@ class CaseReference(models.Model):
                 name="case_consent_has_scope",
                 violation_error_message=_("Say what the consent covers."),
             ),
+            # A withdrawal needs a consent, on or after the day it was given.
+            models.CheckConstraint(
+                condition=models.Q(consent_withdrawn_on__isnull=True)
+                | models.Q(
+                    consent_given_on__isnull=False,
+                    consent_withdrawn_on__gte=models.F("consent_given_on"),
+                ),
+                name="case_consent_withdrawn_after_given",
+                violation_error_message=_(
+                    "Consent can only be withdrawn on or after the day it was given."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["employer", "office"], name="case_employer_idx"),
@@ -157,6 +170,26 @@ class CaseReference(models.Model):
 
     def __str__(self) -> str:
         return str(_("Case %(number)s")) % {"number": self.case_number}
+
+    def clean(self) -> None:
+        """Consent is recorded as it happened: not in the future (the withdrawal
+        may be announced ahead), and withdrawn only after it was given (the
+        constraint above; checked here to show it at the field)."""
+        errors = {}
+        if self.consent_given_on and self.consent_given_on > timezone.localdate():
+            errors["consent_given_on"] = ValidationError(
+                _("Consent cannot be given in the future."), code="consent_future"
+            )
+        if self.consent_withdrawn_on and (
+            self.consent_given_on is None
+            or self.consent_withdrawn_on < self.consent_given_on
+        ):
+            errors["consent_withdrawn_on"] = ValidationError(
+                _("Consent can only be withdrawn on or after the day it was given."),
+                code="consent_withdrawn_before_given",
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def consent_active_on(self, day: date | None = None) -> bool:
         day = day or timezone.localdate()

@@ -3,6 +3,13 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: Help text of every free-text field staff fill in about a case or a contact: the
+#: CRM is not a case file (issue 7), so the fields themselves say it.
+NO_HEALTH_DATA = _(
+    "No health data: no diagnosis, illness, treatment or medical details; these "
+    "belong in the case-management system."
+)
+
 
 class Canton(models.TextChoices):
     AG = "AG", _("Aargau")

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..querysets import OfficeScopedQuerySet
+from .choices import NO_HEALTH_DATA
 from .contact import Channel
 from .employer import Employer
 from .office import Office
@@ -24,8 +25,10 @@ class Complaint(models.Model):
     )
     received_on = models.DateField(_("received on"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    subject = models.TextField(_("subject"))
-    measures_taken = models.TextField(_("measures taken"), blank=True)
+    subject = models.TextField(_("subject"), help_text=NO_HEALTH_DATA)
+    measures_taken = models.TextField(
+        _("measures taken"), blank=True, help_text=NO_HEALTH_DATA
+    )
     employer_informed_on = models.DateField(
         _("employer told what was done on"), null=True, blank=True
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import MultipleChoiceField
 
 from ..querysets import ContactQuerySet, FollowUpQuerySet
+from .choices import NO_HEALTH_DATA
 from .employer import Employer
 from .office import Office
 from .person import ContactPerson
@@ -165,8 +166,8 @@ class Contact(models.Model):
         _("starting point"), max_length=20, choices=StartingPoint.choices, blank=True
     )
     topics = MultipleChoiceField(_("topics"), item_choices=Topic.choices)
-    outcome = models.TextField(_("outcome"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, help_text=NO_HEALTH_DATA)
+    notes = models.TextField(_("notes"), blank=True, help_text=NO_HEALTH_DATA)
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()

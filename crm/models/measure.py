@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..querysets import MeasureQuerySet
 from .case import CaseReference
+from .choices import NO_HEALTH_DATA
 from .employer import Employer
 from .office import Office
 
@@ -135,7 +136,7 @@ class Measure(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, help_text=NO_HEALTH_DATA)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = MeasureQuerySet.as_manager()

@@ -13,7 +13,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ..ahv import ahv_hash
@@ -96,12 +96,8 @@ def case_ahv_set(*, case: CaseReference, ahv_number: str) -> CaseReference:
 def case_consent_record(
     *, case: CaseReference, given_on: date, scope: str
 ) -> CaseReference:
-    """The insured person consents to the employer being informed, within `scope`."""
-    if given_on > timezone.localdate():
-        raise ValidationError(
-            {"consent_given_on": _("Consent cannot be given in the future.")},
-            code="consent_future",
-        )
+    """The insured person consents to the employer being informed, within `scope`.
+    Not in the future (`CaseReference.clean`)."""
     case.consent_given_on = given_on
     case.consent_scope = scope
     case.consent_withdrawn_on = None

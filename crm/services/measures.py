@@ -29,36 +29,69 @@ def decision_limit(staff: AbstractBaseUser | None, office: Office) -> Decimal:
     return office.onsite_decision_limit_chf
 
 
-def measure_duration_errors(measure: Measure) -> dict[str, list[str]]:
+#: Statuses that record how a measure came to an end: an over-long duration is
+#: then what happened, and the rule warns instead of refusing it.
+CLOSING = (Status.ENDED, Status.CANCELLED)
+
+
+def duration_error(
+    *, label: str, start: date | None, end: date | None, max_days: int
+) -> ValidationError | None:
+    """The office's duration rule for one trial placement, onboarding subsidy or
+    trial-place placement (to verify against the law in force)."""
+    if start is None or end is None:
+        return None
+    days = (end - start).days + 1
+    if days <= max_days:
+        return None
+    return ValidationError(
+        _(
+            "%(measure)s lasts at most %(max)s days under the office's "
+            "rule (to verify against the law in force); this one "
+            "lasts %(days)s."
+        ),
+        code="duration_exceeded",
+        params={"measure": label, "max": max_days, "days": days},
+    )
+
+
+def _max_days(measure: Measure) -> int | None:
+    return {
+        Kind.TRIAL_PLACEMENT: measure.office.trial_placement_max_days,
+        Kind.ONBOARDING_SUBSIDY: measure.office.onboarding_subsidy_max_days,
+    }.get(measure.kind)
+
+
+def measure_duration_error(measure: Measure) -> ValidationError | None:
+    max_days = _max_days(measure)
+    if max_days is None:
+        return None
+    return duration_error(
+        label=measure.get_kind_display(),
+        start=measure.start_on,
+        end=measure.end_on,
+        max_days=max_days,
+    )
+
+
+def measure_duration_warning(measure: Measure) -> str:
+    """The duration rule as a warning, for a measure that ended (or was cancelled)
+    after running longer than the rule allows; empty when it kept to it."""
+    error = measure_duration_error(measure)
+    return " ".join(error.messages) if error is not None else ""
+
+
+def measure_duration_errors(measure: Measure) -> dict[str, list]:
     """The office's duration rules (defaults from the IVG, to verify against the law
     in force): trial placement and onboarding subsidy at most N days; contribution
-    compensation only within N months of a placement that lasted over M months."""
-    office = measure.office
+    compensation only within N months of a placement of the same case that lasted
+    over M months."""
     errors: dict[str, list] = {}
-    limits = {
-        Kind.TRIAL_PLACEMENT: office.trial_placement_max_days,
-        Kind.ONBOARDING_SUBSIDY: office.onboarding_subsidy_max_days,
-    }
-    if measure.kind in limits and measure.start_on and measure.end_on:
-        days = (measure.end_on - measure.start_on).days + 1
-        if days > limits[measure.kind]:
-            errors.setdefault("end_on", []).append(
-                ValidationError(
-                    _(
-                        "%(measure)s lasts at most %(max)s days under the office's "
-                        "rule (to verify against the law in force); this one "
-                        "lasts %(days)s."
-                    ),
-                    code="duration_exceeded",
-                    params={
-                        "measure": measure.get_kind_display(),
-                        "max": limits[measure.kind],
-                        "days": days,
-                    },
-                )
-            )
+    error = measure_duration_error(measure)
+    if error is not None:
+        errors["end_on"] = [error]
     if measure.kind in Kind.compensation():
-        error = _compensation_error(measure, office)
+        error = _compensation_error(measure, measure.office)
         if error is not None:
             errors.setdefault("placement", []).append(error)
     return errors
@@ -71,6 +104,8 @@ def _compensation_error(measure: Measure, office: Office) -> ValidationError | N
             _("Contribution compensation follows a placement: choose it."),
             code="compensation_needs_placement",
         )
+    if placement.case_id != measure.case_id:
+        return None  # _placement_error names it
     lasted_until = placement.end_on or timezone.localdate()
     if lasted_until <= add_months(
         placement.start_on, office.compensation_min_job_months
@@ -135,25 +170,50 @@ def measure_plan(
     return measure
 
 
-def _validate(measure: Measure) -> None:
+def _placement_error(measure: Measure) -> ValidationError | None:
+    if measure.placement is None or measure.placement.case_id == measure.case_id:
+        return None
+    return ValidationError(
+        _("The placement belongs to another case: choose one of this case's."),
+        code="placement_other_case",
+    )
+
+
+def _validate(measure: Measure, *, duration_warns: bool = False) -> None:
+    """Model validation and the office's rules. With `duration_warns` (a measure
+    ending or cancelled as it ran), breaking the duration rule is left to
+    `measure_duration_warning`."""
     errors: dict[str, list] = {}
     try:
         measure.full_clean()
     except ValidationError as error:
         errors.update(error.error_dict)
     for field, messages in measure_duration_errors(measure).items():
-        errors.setdefault(field, []).extend(messages)
+        if duration_warns:
+            messages = [m for m in messages if m.code != "duration_exceeded"]
+        if messages:
+            errors.setdefault(field, []).extend(messages)
+    error = _placement_error(measure)
+    if error is not None:
+        errors.setdefault("placement", []).append(error)
     if errors:
         raise ValidationError(errors)
 
 
 def measure_edit_check(
-    *, measure: Measure, before: Measure, staff: AbstractBaseUser
+    *,
+    measure: Measure,
+    before: Measure,
+    staff: AbstractBaseUser,
+    new_status: str = "",
 ) -> None:
     """Checks an edited measure (admin edit form) before it is saved: the same
     office, the duration rules, and the decision limit again when the amount or
     the on-site decision changed. A higher amount than the one approved needs a
-    new approval. Raises ValidationError; sets the flag on `measure`."""
+    new approval. Raises ValidationError; sets the flag on `measure`.
+
+    A measure ending or cancelled (`new_status`), or already ended, whose start
+    stays is recording what happened: the duration rule only warns then."""
     check_same_office(staff, measure.office_id)
     if (measure.amount_chf, measure.decided_on_site) != (
         before.amount_chf,
@@ -170,7 +230,8 @@ def measure_edit_check(
         if not measure.needs_approval or raised:
             measure.approved_by = None
             measure.approved_at = None
-    _validate(measure)
+    closing = new_status in CLOSING or before.status in CLOSING
+    _validate(measure, duration_warns=closing and measure.start_on == before.start_on)
 
 
 @transaction.atomic
@@ -195,8 +256,10 @@ def measure_status_set(
     """Moves a measure along planned → granted → running → ended (or cancelled).
 
     Granting records the day it counts from; a measure waiting for approval cannot
-    be granted. Granting and starting tell the employer's fixed contact person, as
-    far as the insured person's consent covers measures."""
+    be granted. Ending or cancelling is never refused for running longer than the
+    duration rule allows (`measure_duration_warning` says so). Granting and
+    starting tell the employer's fixed contact person, as far as the insured
+    person's consent covers measures."""
     check_same_office(staff, measure.office_id)
     if status not in Measure.TRANSITIONS.get(measure.status, ()):
         raise ValidationError(
@@ -227,7 +290,7 @@ def measure_status_set(
         measure.start_on = day
     elif status == Status.ENDED and measure.end_on is None:
         measure.end_on = day
-    _validate(measure)
+    _validate(measure, duration_warns=status in CLOSING)
     measure.save()
     if status in (Status.GRANTED, Status.RUNNING) and measure.employer is not None:
         case_employer_notice(

@@ -20,6 +20,7 @@ from ..models import (
 )
 from .cases import case_employer_notice, check_same_office
 from .contacts import add_months
+from .measures import duration_error
 
 #: Months after the start at which staff check the person is still in the job.
 RETENTION_CHECK_MONTHS = (6, 12)
@@ -67,6 +68,7 @@ def placement_record(
         ),
     )
     placement.full_clean()
+    _check_duration(placement)
     placement.save()
     assignee = case.integration_specialist or staff
     FollowUp.objects.bulk_create(
@@ -102,6 +104,33 @@ def placement_record(
     return placement
 
 
+def placement_duration_error(placement: Placement) -> ValidationError | None:
+    """A placement into a trial place keeps to the office's trial-placement rule
+    (180 days by default, to verify against the law in force), like the trial
+    placement measure that pays for it."""
+    if placement.kind != JobOpportunity.Kind.TRIAL_PLACE:
+        return None
+    return duration_error(
+        label=placement.get_kind_display(),
+        start=placement.start_on,
+        end=placement.end_on,
+        max_days=placement.office.trial_placement_max_days,
+    )
+
+
+def placement_duration_warning(placement: Placement) -> str:
+    """The rule as a warning for a trial placement closed after running longer
+    than it allows; empty when it kept to it."""
+    error = placement_duration_error(placement)
+    return " ".join(error.messages) if error is not None else ""
+
+
+def _check_duration(placement: Placement) -> None:
+    error = placement_duration_error(placement)
+    if error is not None:
+        raise ValidationError({"end_on": [error]})
+
+
 def check_outcome_end(outcome: str, end_on: date | None) -> None:
     """An outcome (contract signed, trial completed, ended early) needs its end."""
     if outcome != Placement.Outcome.PENDING and end_on is None:
@@ -134,7 +163,9 @@ def placement_update(
     A new start moves the open retention follow-ups (still 6 and 12 months after the
     start) and the advice window with it; an outcome closes the placement through
     `placement_close`. A recorded outcome cannot go back to "under way": ending early
-    dropped follow-ups that would not come back."""
+    dropped follow-ups that would not come back. The trial-placement duration rule
+    refuses new dates, but closing a placement whose start stays records what
+    happened: then it only warns (`placement_duration_warning`)."""
     check_same_office(staff, placement.office_id)
     check_same_office(staff, case.office_id)
     if opportunity is not None:
@@ -159,6 +190,8 @@ def placement_update(
         end_on or start_on, placement.office.advice_after_placement_months
     )
     placement.full_clean()
+    if outcome == Placement.Outcome.PENDING or start_on != before.start_on:
+        _check_duration(placement)
     placement.save()
     open_follow_ups = list(placement.follow_ups.filter(done_at__isnull=True))
     for follow_up in open_follow_ups:
@@ -183,7 +216,8 @@ def placement_close(
     *, placement: Placement, staff: AbstractBaseUser, outcome: str, end_on: date
 ) -> Placement:
     """Records the outcome; the advice window runs from the end. Ended early, the
-    retention follow-ups still due are dropped."""
+    retention follow-ups still due are dropped. Never refused for running longer
+    than the duration rule allows (`placement_duration_warning` says so)."""
     check_same_office(staff, placement.office_id)
     placement.outcome = outcome
     placement.end_on = end_on
