@@ -7,9 +7,23 @@ again, and the services make that safe (sent deliveries are skipped).
 
 from __future__ import annotations
 
+import time
+
 from celery import shared_task
+from django.conf import settings
 
 from .services import sending
+
+
+def _again_later(task, **kwargs) -> str:
+    """The batch is being sent by another task: try again shortly instead of
+    sending it a second time (services/batch_lock.py). Eager (tests) ignores a
+    countdown, so it is waited out here."""
+    countdown = getattr(settings, "NEWSLETTER_BATCH_BUSY_RETRY_SECONDS", 5)
+    if task.request.is_eager:
+        time.sleep(countdown)
+    task.apply_async(kwargs=kwargs, countdown=countdown)
+    return sending.BUSY
 
 
 @shared_task
@@ -19,18 +33,27 @@ def newsletter_dispatch_task(*, newsletter_id: int) -> int:
     return sending.newsletter_dispatch(newsletter_id)
 
 
-@shared_task(acks_late=True)
-def delivery_send_batch_task(*, newsletter_id: int, batch: int) -> dict:
-    """Sends one batch. Idempotent: deliveries already sent are skipped. Temporary
-    SMTP failures are not retried here but by `delivery_retry_batch_task`, enqueued
-    with backoff for just the deferred deliveries."""
-    return sending.delivery_send_batch(newsletter_id, batch)
+@shared_task(bind=True, acks_late=True)
+def delivery_send_batch_task(self, *, newsletter_id: int, batch: int) -> dict | str:
+    """Sends one batch. Idempotent: deliveries already sent are skipped, and while
+    another task sends the same batch (a quick resume, a broker redelivery) this
+    one re-enqueues itself with a short countdown instead. Temporary SMTP failures
+    are not retried here but by `delivery_retry_batch_task`, enqueued with backoff
+    for just the deferred deliveries."""
+    counts = sending.delivery_send_batch(newsletter_id, batch)
+    if counts == sending.BUSY:
+        return _again_later(self, newsletter_id=newsletter_id, batch=batch)
+    return counts
 
 
-@shared_task(acks_late=True)
-def delivery_retry_batch_task(*, newsletter_id: int, batch: int) -> dict:
-    """Puts the batch's deferred deliveries back in the queue and sends them."""
-    return sending.delivery_retry_batch(newsletter_id, batch)
+@shared_task(bind=True, acks_late=True)
+def delivery_retry_batch_task(self, *, newsletter_id: int, batch: int) -> dict | str:
+    """Puts the batch's deferred deliveries back in the queue and sends them (later
+    again while another task sends the batch)."""
+    counts = sending.delivery_retry_batch(newsletter_id, batch)
+    if counts == sending.BUSY:
+        return _again_later(self, newsletter_id=newsletter_id, batch=batch)
+    return counts
 
 
 @shared_task

@@ -1,4 +1,10 @@
-from .newsletter import Delivery, Newsletter, NewsletterVersion, TrackingEvent
+from .newsletter import (
+    BatchLease,
+    Delivery,
+    Newsletter,
+    NewsletterVersion,
+    TrackingEvent,
+)
 from .outreach import OutreachCampaign, OutreachTarget
 from .segment import Segment
 from .subscription import (
@@ -11,6 +17,7 @@ from .subscription import (
 )
 
 __all__ = [
+    "BatchLease",
     "Delivery",
     "LegalBasis",
     "MailSettings",

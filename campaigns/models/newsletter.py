@@ -188,6 +188,29 @@ class Delivery(models.Model):
         return f"{self.newsletter} → {self.email}"
 
 
+class BatchLease(models.Model):
+    """Who is sending a batch, until when: the single-runner lock of a batch where
+    the database has no advisory locks (SQLite). Renewed while the batch runs; a
+    worker that died leaves a lease that expires. See services/batch_lock.py."""
+
+    newsletter = models.ForeignKey(
+        Newsletter, on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.PositiveIntegerField()
+    holder = models.CharField(max_length=32)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "batch"], name="batchlease_unique_batch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.newsletter_id}/{self.batch} until {self.expires_at}"
+
+
 class TrackingEvent(models.Model):
     class Kind(models.TextChoices):
         OPEN = "open", _("opened")

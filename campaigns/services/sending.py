@@ -37,11 +37,15 @@ from ..models import Delivery, MailSettings, Newsletter, NewsletterVersion, Supp
 from ..selectors import Recipient, newsletter_recipients
 from ..tokens import token_make
 from ..transport import SendFailure, transport_get
+from .batch_lock import BatchLock
 from .rendering import newsletter_compile, version_compile
 from .subscriptions import preferences_token_make
 from .suppression import suppressed_emails, suppression_add
 
-STATUS_CHECK_EVERY = 20  # messages between looks at pause/cancel
+# A sending batch looks at pause, cancel and its deliveries' status again after at
+# most this many messages or seconds, whichever comes first.
+CHECK_EVERY = 20
+CHECK_SECONDS = 0.2
 
 
 def batch_size() -> int:
@@ -364,28 +368,54 @@ def envelope_from(newsletter: Newsletter, delivery_id: int) -> str:
     return f"{local}+{delivery_id}@{domain}"
 
 
-def delivery_send_batch(newsletter_id: int, batch: int) -> dict[str, int]:
-    """Sends the queued deliveries of one batch. Idempotent: sent ones are skipped."""
-    from ..tasks import delivery_retry_batch_task, newsletter_dispatch_task
+BUSY = "busy"  # delivery_send_batch's answer while another runner has the batch
 
+
+def delivery_send_batch(newsletter_id: int, batch: int) -> dict[str, int] | str:
+    """Sends the queued deliveries of one batch. Idempotent: sent ones are skipped.
+
+    Single runner (services/batch_lock.py): while another task is sending this
+    batch, returns BUSY and sends nothing; the task then tries again shortly."""
     newsletter = Newsletter.objects.select_related("office", "mailing_list").get(
         pk=newsletter_id
     )
     counts = {"sent": 0, "deferred": 0, "bounced": 0, "failed": 0, "suppressed": 0}
     if newsletter.status != Newsletter.Status.SENDING:
         return counts
-    deliveries = list(
-        Delivery.objects.filter(
-            newsletter_id=newsletter_id, batch=batch, status=Delivery.Status.QUEUED
-        ).order_by("pk")
+    rate = messages_per_minute(newsletter)
+    # The lease outlives the longest pause between two renewals (one throttle step).
+    lock = BatchLock(
+        newsletter_id, batch, lease_seconds=120 + (120 / rate if rate else 0)
     )
-    stopped = _deliveries_send(newsletter, deliveries, counts)
-    if stopped:
-        return counts
+    if not lock.acquire():
+        return BUSY
+    try:
+        deliveries = list(
+            Delivery.objects.filter(
+                newsletter_id=newsletter_id, batch=batch, status=Delivery.Status.QUEUED
+            ).order_by("pk")
+        )
+        stopped = _deliveries_send(newsletter, deliveries, counts, lock)
+    finally:
+        lock.release()
+    # Follow-ups are enqueued after the lock is gone: an eager (test) retry of
+    # this batch runs right here and must be able to take it.
+    if not stopped:
+        _batch_follow_up(newsletter, batch, counts, rate)
+    return counts
+
+
+def _batch_follow_up(
+    newsletter: Newsletter, batch: int, counts: dict[str, int], rate: int
+) -> None:
+    """Retries the batch's deferred deliveries with backoff, lets a throttled send
+    go on with the next batch, and finishes the newsletter when nothing is left."""
+    from ..tasks import delivery_retry_batch_task, newsletter_dispatch_task
+
     if counts["deferred"]:
         attempts = (
             Delivery.objects.filter(
-                newsletter_id=newsletter_id,
+                newsletter_id=newsletter.pk,
                 batch=batch,
                 status=Delivery.Status.DEFERRED,
             )
@@ -394,13 +424,12 @@ def delivery_send_batch(newsletter_id: int, batch: int) -> dict[str, int]:
             .first()
         )
         delivery_retry_batch_task.apply_async(
-            kwargs={"newsletter_id": newsletter_id, "batch": batch},
+            kwargs={"newsletter_id": newsletter.pk, "batch": batch},
             countdown=retry_delay(attempts or 1),
         )
-    if messages_per_minute(newsletter):
-        newsletter_dispatch_task.delay(newsletter_id=newsletter_id)
-    newsletter_finish_if_done(newsletter_id)
-    return counts
+    if rate:
+        newsletter_dispatch_task.delay(newsletter_id=newsletter.pk)
+    newsletter_finish_if_done(newsletter.pk)
 
 
 class SentRecorder:
@@ -428,28 +457,48 @@ class SentRecorder:
 
 
 def _deliveries_send(
-    newsletter: Newsletter, deliveries: list[Delivery], counts: dict[str, int]
+    newsletter: Newsletter,
+    deliveries: list[Delivery],
+    counts: dict[str, int],
+    lock: BatchLock,
 ) -> bool:
-    """Sends, paced by the throttle; True when paused or cancelled meanwhile."""
+    """Sends, paced by the throttle; True when paused or cancelled meanwhile.
+
+    Before each group of CHECK_EVERY messages, and whenever CHECK_SECONDS have
+    passed since the last look, the group's deliveries are read again: only those
+    still queued, of a newsletter still sending, go out. So a cancel, a pause or a
+    delivery sent meanwhile is seen after at most CHECK_EVERY messages or
+    CHECK_SECONDS (plus the message being sent); with a throttle, before every
+    message."""
     suppressed = _newly_suppressed(newsletter, [d.email for d in deliveries])
     rate = messages_per_minute(newsletter)
     interval = 60.0 / rate if rate else 0.0
     transport = transport_get()
     recorder = SentRecorder()
     next_at = time.monotonic()
+    claimed: set[int] = set()
+    claimed_until = 0
+    checked_at = 0.0
     try:
         for index, delivery in enumerate(deliveries):
-            if index and index % STATUS_CHECK_EVERY == 0 and _stopped(newsletter.pk):
-                return True
+            if interval:
+                time.sleep(max(0.0, next_at - time.monotonic()))
+                next_at = time.monotonic() + interval
+            now = time.monotonic()
+            # throttled: before every message (they are slow anyway)
+            if interval or index >= claimed_until or now - checked_at >= CHECK_SECONDS:
+                group = [d.pk for d in deliveries[index : index + CHECK_EVERY]]
+                claimed = _still_queued(newsletter.pk, group)
+                claimed_until, checked_at = index + len(group), now
+                lock.renew()
+                if not claimed and _stopped(newsletter.pk):
+                    return True
+            if delivery.pk not in claimed:
+                continue  # cancelled, or sent by an earlier runner
             if delivery.email in suppressed:
                 _mark(delivery, Delivery.Status.SUPPRESSED)
                 counts["suppressed"] += 1
                 continue
-            if interval:
-                time.sleep(max(0.0, next_at - time.monotonic()))
-                if _stopped(newsletter.pk):
-                    return True
-                next_at = time.monotonic() + interval
             outcome = _send_one(newsletter, delivery, transport)
             if outcome == "sent":
                 recorder.add(delivery)
@@ -457,6 +506,17 @@ def _deliveries_send(
     finally:
         recorder.flush()
     return False
+
+
+def _still_queued(newsletter_id: int, pks: list[int]) -> set[int]:
+    """Of these deliveries, those still queued while the newsletter is sending."""
+    return set(
+        Delivery.objects.filter(
+            pk__in=pks,
+            status=Delivery.Status.QUEUED,
+            newsletter__status=Newsletter.Status.SENDING,
+        ).values_list("pk", flat=True)
+    )
 
 
 def _send_one(newsletter: Newsletter, delivery: Delivery, transport) -> str:

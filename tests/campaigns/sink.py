@@ -2,10 +2,12 @@
 
 `answers` scripts refusals per address: a list of SMTP replies given to RCPT, one per
 attempt (e.g. ["451 4.3.0 try later"] then accepted; ["550 5.1.1 no such user"]).
+`delay` makes each DATA take that many seconds (a slow server).
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -33,6 +35,7 @@ class SinkHandler:
     received: list[Received] = field(default_factory=list)
     answers: dict[str, list[str]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         scripted = self.answers.get(address.lower())
@@ -42,6 +45,8 @@ class SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.received.append(
                 Received(
