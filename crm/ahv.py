@@ -16,10 +16,12 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.ch import ssn
 
 
+@sensitive_variables("value")
 def ahv_validate(value: str) -> str:
     """The number in compact form (13 digits); ValidationError naming the rule
     (never echoing the number) when it is not a valid AHV number."""
@@ -39,6 +41,7 @@ def ahv_validate(value: str) -> str:
         ) from None
 
 
+@sensitive_variables("value", "number")
 def ahv_hash(value: str) -> str:
     """HMAC-SHA256 (hex) of the validated number under AHV_HASH_KEY."""
     number = ahv_validate(value)

@@ -12,8 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+from django.views.decorators.debug import (
+    sensitive_post_parameters,
+    sensitive_variables,
+)
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
@@ -216,11 +221,26 @@ class AhvFormMixin:
     """An optional, write-only AHV number, checked here (EAN-13) so the error shows
     at the field; the service hashes it and drops the clear number."""
 
+    @method_decorator(sensitive_variables("number"))
     def clean_ahv_number(self) -> str:
         number = self.cleaned_data.get("ahv_number", "").strip()
         if number:
             ahv_validate(number)
         return number
+
+
+class SensitiveAhvViewMixin:
+    """Error reports (the 500 mail, the debug page) show the posted AHV number as
+    stars, like a password, and no local variable of the saving code below this
+    view: the form's data passes through several of them."""
+
+    @method_decorator(sensitive_post_parameters("ahv_number"))
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    @method_decorator(sensitive_variables())
+    def save_instance(self):
+        return super().save_instance()
 
 
 def ahv_number_field(help_text) -> forms.CharField:
@@ -241,12 +261,13 @@ class CaseAdminForm(AhvFormMixin, WagtailAdminModelForm):
     )
 
 
-class CaseCreateView(ServiceCreateView):
+class CaseCreateView(SensitiveAhvViewMixin, ServiceCreateView):
     def create(self, data: dict):
         return case_create(staff=self.request.user, **data)
 
 
-class CaseAhvEditMixin:
+class CaseAhvEditMixin(SensitiveAhvViewMixin):
+    @method_decorator(sensitive_variables("number"))
     def save_instance(self):
         instance = super().save_instance()
         number = self.form.cleaned_data.get("ahv_number")
@@ -516,7 +537,7 @@ class HandoverAdminForm(AhvFormMixin, WagtailAdminModelForm):
             )
 
 
-class HandoverCreateView(ServiceCreateView):
+class HandoverCreateView(SensitiveAhvViewMixin, ServiceCreateView):
     def create(self, data: dict):
         handover, warning = handover_record(staff=self.request.user, **data)
         if warning:
@@ -524,7 +545,8 @@ class HandoverCreateView(ServiceCreateView):
         return handover
 
 
-class HandoverWarningEditMixin:
+class HandoverWarningEditMixin(SensitiveAhvViewMixin):
+    @method_decorator(sensitive_variables("number"))
     def save_instance(self):
         instance = super().save_instance()
         number = self.form.cleaned_data.get("ahv_number")

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from ..ahv import ahv_hash
 from ..models import (
@@ -51,6 +52,8 @@ def check_same_office(staff: AbstractBaseUser, office_id: int) -> None:
         )
 
 
+# Every local, also transaction.atomic's (its kwargs hold the clear number).
+@sensitive_variables()
 @transaction.atomic
 def case_create(
     *,
@@ -85,6 +88,7 @@ def case_create(
     return case
 
 
+@sensitive_variables("ahv_number")
 def case_ahv_set(*, case: CaseReference, ahv_number: str) -> CaseReference:
     """Replaces the stored hash; the number itself is never shown again."""
     case.ahv_hash = ahv_hash(ahv_number)

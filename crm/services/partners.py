@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from ..ahv import ahv_hash
 from ..models import Agreement, CaseReference, Handover, Measure, PartnerOrganisation
@@ -79,6 +80,8 @@ def handover_re_referral_warning(handover: Handover) -> str:
     }
 
 
+# Every local, also transaction.atomic's (its kwargs hold the clear number).
+@sensitive_variables()
 @transaction.atomic
 def handover_record(
     *,
@@ -111,6 +114,7 @@ def handover_record(
     return handover, handover_re_referral_warning(handover)
 
 
+@sensitive_variables("ahv_number")
 def handover_ahv_set(*, handover: Handover, ahv_number: str) -> Handover:
     """Replaces the stored hash (to recognise the person again); the number itself
     is never kept, logged or shown again."""
