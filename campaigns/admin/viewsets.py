@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -197,6 +199,29 @@ class NewsletterViewSet(SnippetViewSet):
         ],
         base_form_class=OfficeScopedForm,
     )
+
+
+class NewsletterEditView(_SCOPED["edit_view_class"]):
+    """Refuses to edit a newsletter whose sending started (Newsletter.content_frozen):
+    staff land on its page, which shows the content as sent."""
+
+    def dispatch(self, request, *args, **kwargs):
+        newsletter = self.object
+        if newsletter is not None and newsletter.content_frozen:
+            messages.warning(
+                request,
+                _(
+                    "“%(name)s” has been sent (or is being sent): its content and "
+                    "links can no longer be changed. Create a new newsletter to "
+                    "send something else."
+                )
+                % {"name": newsletter.name},
+            )
+            return redirect("campaigns_admin:newsletter", pk=newsletter.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+
+NewsletterViewSet.edit_view_class = NewsletterEditView
 
 
 @_scoped

@@ -80,6 +80,12 @@ class Newsletter(ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def content_frozen(self) -> bool:
+        """Once sending started, the content and its link list stay as sent: the
+        click redirect of every mail out there follows that list."""
+        return self.status not in (self.Status.DRAFT, self.Status.SCHEDULED)
+
 
 class NewsletterVersion(models.Model):
     """The newsletter in one language, and its MJML compiled once for sending."""

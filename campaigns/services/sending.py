@@ -32,7 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from ..mail import office_sender
-from ..mime import MessageSkeleton
+from ..mime import MessageSkeleton, header_encode
 from ..models import Delivery, MailSettings, Newsletter, NewsletterVersion, Suppression
 from ..selectors import Recipient, newsletter_recipients
 from ..tokens import token_make
@@ -80,6 +80,7 @@ def newsletter_send(
         raise ValidationError(_("This newsletter has already been sent."))
     if not newsletter.versions.exists():
         raise ValidationError(_("Write at least one language version first."))
+    sender_check(newsletter)
     if at is not None and at > timezone.now():
         newsletter.status = Newsletter.Status.SCHEDULED
         newsletter.scheduled_at = at
@@ -92,6 +93,31 @@ def newsletter_send(
     newsletter.save(update_fields=["status", "started_at"])
     _dispatch_on_commit(newsletter.pk)
     return newsletter
+
+
+def sender_check(newsletter: Newsletter) -> None:
+    """Swiss law on mass advertising (UWG Art. 3 lit. o) wants the sender named
+    correctly in every mailing: no send, not even a test, before the office has a
+    sender name, sender address and postal address (Sender and throttle)."""
+    mail_settings = MailSettings.objects.filter(office_id=newsletter.office_id).first()
+    if mail_settings is None or not all(
+        value.strip()
+        for value in (
+            mail_settings.sender_name,
+            mail_settings.sender_email,
+            mail_settings.postal_address,
+        )
+    ):
+        raise ValidationError(
+            _(
+                "%(office)s has no complete sender yet: enter its sender name, "
+                "sender e-mail and postal address under Campaigns → Sender and "
+                "throttle. Swiss law (UWG Art. 3 lit. o) requires them in every "
+                "newsletter."
+            ),
+            params={"office": newsletter.office},
+            code="sender_missing",
+        )
 
 
 def deliveries_create(newsletter: Newsletter, recipients: list[Recipient]) -> int:
@@ -227,30 +253,44 @@ def skeleton_get(newsletter: Newsletter, language: str) -> tuple[MessageSkeleton
         )
         if not version.compiled_html:
             version_compile(version)
-        name, address, _postal = office_sender(newsletter.office)
-        mail_settings = getattr(newsletter.office, "mail_settings", None)
-        domain = address.rpartition("@")[2] or "localhost"
-        _skeletons[key] = (
-            MessageSkeleton(
-                from_header=formataddr((name, address), charset="utf-8"),
-                subject=version.subject,
-                list_id=(
-                    f"{newsletter.mailing_list.name} "
-                    f"<{newsletter.mailing_list.slug}.{newsletter.office.code.lower()}"
-                    f".{domain}>"
-                ),
-                text=version.compiled_text,
-                html=version.compiled_html,
-                boundary=f"=_passerelle_{newsletter.pk}_{language}",
-                reply_to=mail_settings.reply_to if mail_settings else "",
-                sender_email=address,
-                sender_name=name,
-            ),
-            list(version.links),
-        )
+        _skeletons[key] = skeleton_build(newsletter, version)
         while len(_skeletons) > 16:
             _skeletons.popitem(last=False)
     return _skeletons[key]
+
+
+def skeleton_build(
+    newsletter: Newsletter, version: NewsletterVersion
+) -> tuple[MessageSkeleton, list]:
+    """The skeleton of a compiled version and its link list."""
+    name, address, _postal = office_sender(newsletter.office)
+    mail_settings = getattr(newsletter.office, "mail_settings", None)
+    domain = address.rpartition("@")[2] or "localhost"
+    return (
+        MessageSkeleton(
+            from_header=formataddr((name, address), charset="utf-8"),
+            subject=version.subject,
+            list_id=list_id_header(newsletter, domain),
+            text=version.compiled_text,
+            html=version.compiled_html,
+            boundary=f"=_passerelle_{newsletter.pk}_{version.language}",
+            reply_to=mail_settings.reply_to if mail_settings else "",
+            sender_email=address,
+            sender_name=name,
+        ),
+        list(version.links),
+    )
+
+
+def list_id_header(newsletter: Newsletter, domain: str) -> str:
+    """`List-Id: <phrase> <id>` (RFC 2919): the list's name as the phrase, encoded
+    per RFC 2047 when it is not ASCII (a raw "Événements Zürich" would be 8-bit
+    bytes in a header); the id is always ASCII."""
+    list_id = (
+        f"{newsletter.mailing_list.slug}.{newsletter.office.code.lower()}.{domain}"
+    )
+    list_id = list_id.encode("ascii", "ignore").decode()
+    return f"{header_encode(newsletter.mailing_list.name)} <{list_id}>"
 
 
 def message_id(delivery_id: int, newsletter_id: int, domain: str) -> str:
@@ -269,21 +309,29 @@ def _url_prefix(name: str, site: str) -> str:
 
 
 def delivery_message(
-    newsletter: Newsletter, delivery: Delivery, *, test: bool = False
+    newsletter: Newsletter,
+    delivery: Delivery,
+    *,
+    test: bool = False,
+    built: tuple[MessageSkeleton, list] | None = None,
 ) -> bytes:
     """The finished message bytes for SMTP (the skeleton with this recipient's
     slots spliced in)."""
-    skeleton, parts = _personalised(newsletter, delivery, test=test)
+    skeleton, parts = _personalised(newsletter, delivery, test=test, built=built)
     return skeleton.render(**parts)
 
 
 def delivery_email(
-    newsletter: Newsletter, delivery: Delivery, *, test: bool = False
+    newsletter: Newsletter,
+    delivery: Delivery,
+    *,
+    test: bool = False,
+    built: tuple[MessageSkeleton, list] | None = None,
 ) -> EmailMultiAlternatives:
     """The same message as an EmailMultiAlternatives, for Django mail backends
     other than SMTP: a provider through anymail, locmem, console. The delivery id
     goes along as anymail metadata, so the provider's events can name it."""
-    skeleton, parts = _personalised(newsletter, delivery, test=test)
+    skeleton, parts = _personalised(newsletter, delivery, test=test, built=built)
     message = skeleton.email(**parts)
     message.metadata = {"delivery": str(delivery.pk), "newsletter": str(newsletter.pk)}
     message.tags = ["newsletter"]
@@ -293,9 +341,13 @@ def delivery_email(
 
 
 def _personalised(
-    newsletter: Newsletter, delivery: Delivery, *, test: bool
+    newsletter: Newsletter,
+    delivery: Delivery,
+    *,
+    test: bool,
+    built: tuple[MessageSkeleton, list] | None = None,
 ) -> tuple[MessageSkeleton, dict]:
-    skeleton, links = skeleton_get(newsletter, delivery.language)
+    skeleton, links = built or skeleton_get(newsletter, delivery.language)
     site = settings.SITE_URL
     address = skeleton.sender_email
     domain = address.rpartition("@")[2] or "localhost"
@@ -584,12 +636,17 @@ def newsletter_test_send(
     newsletter: Newsletter, *, language: str, user: AbstractBaseUser
 ) -> None:
     """The newsletter in one language to the staff member's own address, as a
-    recipient gets it (links work; opens and clicks are not counted)."""
+    recipient gets it (links work; opens and clicks are not counted).
+
+    Compiled in memory and never saved: once sending started, the compiled
+    version and its link list are what the click redirect follows, so a test send
+    must not change them."""
     if not user.email:
         raise ValidationError(_("Your account has no e-mail address."))
+    sender_check(newsletter)
     version = newsletter.versions.get(language=language)
-    version_compile(version)
-    _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)
+    version_compile(version, save=False)
+    built = skeleton_build(newsletter, version)
     delivery = Delivery(
         pk=0,
         newsletter=newsletter,
@@ -598,12 +655,11 @@ def newsletter_test_send(
         language=language,
     )
     transport = transport_get()
-    try:
-        if transport.takes_bytes:
-            raw = delivery_message(newsletter, delivery, test=True)
-            envelope = parseaddr(office_sender(newsletter.office)[1])[1]
-            transport.send(envelope, user.email, raw)
-        else:
-            transport.send_email(delivery_email(newsletter, delivery, test=True))
-    finally:
-        _skeletons.pop((newsletter.pk, language, newsletter.started_at), None)
+    if transport.takes_bytes:
+        raw = delivery_message(newsletter, delivery, test=True, built=built)
+        envelope = parseaddr(office_sender(newsletter.office)[1])[1]
+        transport.send(envelope, user.email, raw)
+    else:
+        transport.send_email(
+            delivery_email(newsletter, delivery, test=True, built=built)
+        )
