@@ -508,3 +508,48 @@ def test_image_page_and_event_teasers_render_in_each_language_with_absolute_link
         assert hrefs and all(h.startswith(("http://", "https://")) for h in hrefs)
         assert f"[{alts[language]}]" in text
         assert page_url in text and url in text and titles[language] in text
+
+
+def test_list_id_with_a_non_ascii_list_name_is_encoded_and_the_id_is_ascii(
+    smtp_sink, office, newsletter_list, send
+):
+    from email.header import decode_header, make_header
+
+    newsletter_list.name = "Événements Zürich"
+    newsletter_list.save()
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    send(newsletter_make(office, newsletter_list, languages=("de",)))
+    (received,) = smtp_sink.received
+    head = received.data.split(b"\r\n\r\n", 1)[0]
+    # the header section as it arrived is 7-bit
+    assert head.isascii()
+    (line,) = [h for h in head.split(b"\r\n") if h.startswith(b"List-Id:")]
+    assert b"=?utf-8?" in line and line.endswith(b"<arbeitgeber.be.ivbe.example>")
+    # and a mail program reads the phrase back
+    raw = line.decode().removeprefix("List-Id: ")
+    assert str(make_header(decode_header(raw))).startswith("Événements Zürich")
+
+
+def test_each_message_gets_its_own_date(smtp_sink, office, newsletter_list, send):
+    from email.utils import parsedate_to_datetime
+
+    from django.utils import timezone
+
+    from campaigns.services.sending import delivery_message, skeleton_get
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    newsletter = send(newsletter_make(office, newsletter_list, languages=("de",)))
+    delivery = Delivery.objects.get()
+    # given the worker's skeleton was built a while ago
+    skeleton_get(newsletter, "de")
+    time.sleep(1.1)
+    # when it sends another message later
+    later = delivery_message(newsletter, delivery)
+    # then that message carries the time it was made, not the skeleton's
+    (date,) = [
+        h for h in later.split(b"\r\n\r\n")[0].split(b"\r\n") if h.startswith(b"Date:")
+    ]
+    sent_at = parsedate_to_datetime(date.decode()[6:])
+    assert abs((timezone.now() - sent_at).total_seconds()) < 1
+    first = parsedate_to_datetime(smtp_sink.received[0].message["Date"])
+    assert sent_at > first
