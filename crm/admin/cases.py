@@ -51,7 +51,7 @@ from ..services.cases import (
     early_detection_report_record,
     early_detection_report_update,
 )
-from ..services.complaints import complaint_record
+from ..services.complaints import complaint_record, complaint_update
 from ..services.measures import (
     APPROVE_PERMISSION,
     measure_approve,
@@ -602,9 +602,15 @@ class ComplaintCreateView(ServiceCreateView):
         return complaint_record(staff=self.request.user, **data)
 
 
+class ComplaintEditMixin(ServiceEditMixin):
+    def update(self, instance, data: dict):
+        return complaint_update(complaint=instance, staff=self.request.user, **data)
+
+
 ComplaintViewSet = scoped_viewset(
     Complaint,
     create_view=ComplaintCreateView,
+    edit_mixins=(ComplaintEditMixin,),
     icon="warning",
     menu_label=_("Complaints"),
     menu_order=90,

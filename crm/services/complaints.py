@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from ..models import Complaint, Employer
-from .cases import staff_office
+from .cases import check_same_office, staff_office
 
 
 @transaction.atomic
@@ -44,6 +44,31 @@ def complaint_inform(
     """Records what was done and the day the employer was told."""
     complaint.measures_taken = measures_taken.strip()
     complaint.employer_informed_on = informed_on
+    complaint.full_clean()
+    complaint.save()
+    return complaint
+
+
+@transaction.atomic
+def complaint_update(
+    *,
+    complaint: Complaint,
+    staff: AbstractBaseUser,
+    employer: Employer,
+    received_on: date,
+    channel: str,
+    subject: str,
+    measures_taken: str = "",
+    employer_informed_on: date | None = None,
+) -> Complaint:
+    """Saves an edited complaint (the admin edit form) of the staff member's office."""
+    check_same_office(staff, complaint.office_id)
+    complaint.employer = employer
+    complaint.received_on = received_on
+    complaint.channel = channel
+    complaint.subject = subject.strip()
+    complaint.measures_taken = measures_taken.strip()
+    complaint.employer_informed_on = employer_informed_on
     complaint.full_clean()
     complaint.save()
     return complaint
