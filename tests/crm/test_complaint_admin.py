@@ -44,8 +44,8 @@ def test_staff_records_a_complaint_and_later_tells_the_employer(
     # then it belongs to the staff member's office and shows in the list
     assert response.status_code == 302, response.content.decode()[:2000]
     complaint = Complaint.objects.get()
-    assert (complaint.office, complaint.recorded_by) == (be_staff.staff_profile.office,
-                                                          be_staff)  # fmt: skip
+    assert complaint.office == be_staff.staff_profile.office
+    assert complaint.recorded_by == be_staff
     assert "Berner Maschinenbau AG" in client.get(LIST_URL).content.decode()
 
     # when the edit form records what was done and when the employer was told
