@@ -94,6 +94,9 @@ APPROVE = ["crm.approve_measure"]
 # REST API tokens of the office (Settings → API tokens): the office head issues and
 # revokes them for the office's case-management and other systems.
 API_TOKENS = ["api.view_apitoken", "api.add_apitoken", "api.change_apitoken"]
+# The office's own rules (decision limit, durations, windows; Settings → Office
+# rules): the office head sets them for their office only.
+OFFICE_RULES = ["crm.change_office_rules"]
 CASE_RELATED += CASES_VIEW
 STAFF = ADMIN + CONTACTS + PORTAL_VIEW + NETWORK_VIEW
 EDIT += PORTAL_WORK + NETWORK_WORK
@@ -122,7 +125,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + CASE_RELATED
     + CASES_WORK
     + APPROVE
-    + API_TOKENS,
+    + API_TOKENS
+    + OFFICE_RULES,
     StaffRole.COMMUNICATIONS: STAFF + VIEW + EXPORT,
 }
 

@@ -1,2 +1,2 @@
 # Each module registers its own viewsets, menu items and panels on import.
-from .admin import cases, changes, contacts, employers  # noqa: F401
+from .admin import cases, changes, contacts, employers, office_rules  # noqa: F401

@@ -92,10 +92,27 @@ class Office(models.Model):
         validators=[MinValueValidator(1)],
     )
 
+    #: The rules an office head sets for their own office (Settings → Office
+    #: rules); the code, name, canton and languages stay with the administrators.
+    RULE_FIELDS = (
+        "reaction_time_target_days",
+        "onsite_decision_limit_chf",
+        "early_detection_target_days",
+        "trial_placement_max_days",
+        "onboarding_subsidy_max_days",
+        "compensation_window_months",
+        "compensation_min_job_months",
+        "advice_after_placement_months",
+        "re_referral_window_months",
+        "contact_due_months",
+        "contact_overdue_months",
+    )
+
     class Meta:
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         ordering = ["code"]
+        permissions = [("change_office_rules", "Can change the own office's rules")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(re_referral_window_months__gte=3)
