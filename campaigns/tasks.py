@@ -7,6 +7,7 @@ again, and the services make that safe (sent deliveries are skipped).
 
 from __future__ import annotations
 
+import smtplib
 import time
 
 from celery import shared_task
@@ -70,3 +71,30 @@ def bounces_fetch_task() -> dict:
     from .services.bounces import bounces_fetch
 
     return bounces_fetch()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    max_retries=10,
+)
+def subscription_confirmation_send_task(self, *, subscription_id: int) -> bool:
+    """Mails the double opt-in link. Retried with backoff (30 s … 30 min) while the
+    mail server is unreachable or answers 4xx. Not sent for a request that was
+    confirmed or withdrawn meanwhile; a retry after a mail went out but before the
+    task ended sends a second link, which is harmless."""
+    from .models import Subscription
+    from .services.subscriptions import subscription_confirmation_send
+
+    subscription = (
+        Subscription.objects.select_related("mailing_list__office")
+        .filter(pk=subscription_id, status=Subscription.Status.PENDING)
+        .first()
+    )
+    if subscription is None:
+        return False
+    subscription_confirmation_send(subscription)
+    return True

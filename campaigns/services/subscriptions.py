@@ -3,6 +3,8 @@ with their legal basis, and the preference centre."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -24,6 +26,8 @@ from ..tokens import (
     token_read,
 )
 from .suppression import email_normalise, unsubscribe
+
+logger = logging.getLogger(__name__)
 
 
 def _person_for(mailing_list: MailingList, email: str) -> ContactPerson | None:
@@ -71,8 +75,22 @@ def subscription_request(
     subscription.full_clean()
     subscription.save()
     if send_confirmation:
-        transaction.on_commit(lambda: subscription_confirmation_send(subscription))
+        pk = subscription.pk
+        transaction.on_commit(lambda: _confirmation_enqueue(pk))
     return subscription
+
+
+def _confirmation_enqueue(subscription_id: int) -> None:
+    """The confirmation mail goes out from a worker, never inside the request: a
+    mail server outage must not turn a saved subscription into a 500. Should even
+    the broker be down, the request stays pending and the person can sign up again.
+    """
+    from ..tasks import subscription_confirmation_send_task
+
+    try:
+        subscription_confirmation_send_task.delay(subscription_id=subscription_id)
+    except Exception:
+        logger.exception("Confirmation mail for subscription %s", subscription_id)
 
 
 def subscription_confirmation_send(subscription: Subscription) -> None:

@@ -202,3 +202,54 @@ def test_portal_user_without_an_address_on_file_cannot_subscribe(
     assert "We have no e-mail address for you" in response.content.decode()
     assert not Subscription.objects.exists()
     assert smtp_sink.received == []
+
+
+def test_a_mail_server_refusing_for_now_delays_the_confirmation_not_the_page(
+    client, smtp_sink, newsletter_list, django_capture_on_commit_callbacks, monkeypatch
+):
+    from config.celery import app
+
+    # eager Celery runs a task's retries in place only when it does not propagate
+    # the Retry (as a worker would, minus the countdown)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
+    # given a mail server that answers "try later" twice
+    smtp_sink.handler.answers = {"marie@example.ch": ["451 4.3.0 Try later"] * 2}
+    # when someone signs up
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletter/subscribe/be/arbeitgeber/",
+            {"email": "marie@example.ch", "language": "de"},
+        )
+    # then the page answers normally, the request is pending, and the worker's
+    # retries deliver exactly one confirmation mail
+    assert response.status_code == 200
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+    (mail,) = smtp_sink.to("marie@example.ch")
+    assert _confirm_link(mail)
+
+
+def test_with_the_mail_server_down_the_signup_is_kept_and_mailed_later(
+    client, smtp_sink, newsletter_list, settings, django_capture_on_commit_callbacks
+):
+    from campaigns.tasks import subscription_confirmation_send_task
+
+    from .sink import free_port
+
+    # given no mail server at all
+    settings.EMAIL_PORT = free_port()
+    # when someone signs up
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletter/subscribe/be/arbeitgeber/",
+            {"email": "marie@example.ch", "language": "de"},
+        )
+    # then no 500: the page says "check your inbox", the subscription is pending
+    assert response.status_code == 200
+    subscription = Subscription.objects.get()
+    assert subscription.status == Subscription.Status.PENDING
+    assert smtp_sink.received == []
+    # and when the mail server is back, the task's next retry mails the link
+    settings.EMAIL_PORT = smtp_sink.port
+    subscription_confirmation_send_task.delay(subscription_id=subscription.pk)
+    (mail,) = smtp_sink.to("marie@example.ch")
+    assert _confirm_link(mail)
