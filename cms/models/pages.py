@@ -194,11 +194,14 @@ class Area(models.TextChoices):
     BENEFITS = "benefits", _("benefits and contributions")
 
 
-def partner_iiz_entries() -> list[SimpleNamespace]:
-    """IIZ contact persons of partner institutions marked public (crm partners),
-    shown like directory entries in the IIZ area, for the whole canton."""
+def partner_iiz_entries(office_id: int | None) -> list[SimpleNamespace]:
+    """IIZ contact persons marked public of the office's partner institutions (crm
+    partners), shown like directory entries in the IIZ area, for the whole canton.
+    No office, no partners: another office's network is not this site's."""
     from crm.models import PartnerContact
 
+    if office_id is None:
+        return []
     return [
         SimpleNamespace(
             area=Area.IIZ,
@@ -210,6 +213,7 @@ def partner_iiz_entries() -> list[SimpleNamespace]:
             note="",
         )
         for person in PartnerContact.objects.public_iiz()
+        .filter(partner__office_id=office_id)
         .select_related("partner")
         .order_by("partner__name", "last_name")
     ]
@@ -219,10 +223,23 @@ class ContactDirectoryPage(CachedPageMixin, Page):
     """Who to call, by area of responsibility and region; filters work without JS."""
 
     intro = models.TextField(_("introduction"), blank=True)
+    office = models.ForeignKey(
+        "crm.Office",
+        verbose_name=_("office"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The IV office this directory belongs to: the public IIZ contacts of its "
+            "partners are listed under IIZ. Empty: none."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        FieldPanel("office"),
         InlinePanel("entries", label=_("contacts")),
     ]
     template = "cms/contact_directory_page.html"
@@ -249,7 +266,7 @@ class ContactDirectoryPage(CachedPageMixin, Page):
             and (not region or entry.region in (region, ""))
         ]
         if not area or area == Area.IIZ:
-            shown += partner_iiz_entries()
+            shown += partner_iiz_entries(self.office_id)
         groups = [
             (label, [entry for entry in shown if entry.area == value])
             for value, label in Area.choices

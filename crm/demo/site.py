@@ -192,10 +192,15 @@ def _news(home, locales):
 def _directory(home, locales):
     from cms.models import DirectoryEntry
 
+    from ..models import Office
+
+    # The demo site is the BE office's (its entries, its portal users).
+    office = Office.objects.filter(code="BE").first()
     title, slug, intro = DIRECTORY["de"]
     page = _child(
         home, "ContactDirectoryPage", {"title": title, "slug": slug, "intro": intro}
     )
+    _update(page, {"office": office})
     if not page.entries.exists():
         page.entries = [
             DirectoryEntry(
@@ -212,7 +217,9 @@ def _directory(home, locales):
         _publish(page)
     fr_title, fr_slug, fr_intro = DIRECTORY["fr"]
     translated = _translation(
-        page, locales["fr"], {"title": fr_title, "slug": fr_slug, "intro": fr_intro}
+        page,
+        locales["fr"],
+        {"title": fr_title, "slug": fr_slug, "intro": fr_intro, "office": office},
     )
     entries = list(translated.entries.all())
     french = [

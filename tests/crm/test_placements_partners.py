@@ -247,8 +247,6 @@ def test_agreement_renewal_reminder_goes_out_once(office_be, be_staff):
 
 
 def test_public_iiz_contacts_of_partners_appear_in_the_directory(office_be):
-    from tests.cms.test_site import site  # noqa: F401
-
     social = PartnerOrganisation.objects.create(
         office=office_be, name="Sozialdienst Bern", kind="social_services"
     )
@@ -266,8 +264,46 @@ def test_public_iiz_contacts_of_partners_appear_in_the_directory(office_be):
 
     from cms.models.pages import partner_iiz_entries
 
-    names = [entry.name for entry in partner_iiz_entries()]
+    names = [entry.name for entry in partner_iiz_entries(office_be.pk)]
     assert names == ["Rita Public"]
+    assert partner_iiz_entries(None) == []
+
+
+def test_the_directory_page_lists_only_its_own_offices_partners(client, office_vd):
+    from cms.models import ContactDirectoryPage
+    from crm.demo import DemoResult
+    from crm.demo.site import site_and_portal_seed
+
+    from .conftest import make_office
+
+    # given the demo site of the BE office, and public IIZ contacts in BE and VD
+    office_be = make_office("BE", "BE", "de")
+    site_and_portal_seed(DemoResult())
+    for office, name in ((office_be, "Rita Bernerin"), (office_vd, "Luc Vaudois")):
+        partner = PartnerOrganisation.objects.create(
+            office=office, name=f"RAV {office.code}", kind="rav"
+        )
+        first, last = name.split()
+        PartnerContact.objects.create(
+            partner=partner, first_name=first, last_name=last,
+            is_iiz_contact=True, public=True,
+        )  # fmt: skip
+    german, french = (
+        ContactDirectoryPage.objects.get(locale__language_code=code)
+        for code in ("de", "fr")
+    )
+
+    # then both language versions list BE's partner contact and not VD's
+    for page in (german, french):
+        assert page.office == office_be
+        text = client.get(page.url + "?area=iiz").content.decode()
+        assert "Rita Bernerin" in text and "Luc Vaudois" not in text
+
+    # and a directory page without an office lists no partner contact
+    german.office = None
+    german.save_revision().publish()
+    text = client.get(german.url + "?area=iiz").content.decode()
+    assert "Rita Bernerin" not in text
 
 
 # --- Requests and complaints -----------------------------------------------------
