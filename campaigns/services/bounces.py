@@ -31,6 +31,10 @@ logger = logging.getLogger(__name__)
 VERP = re.compile(r"\+(\d+)@")
 DSN_STATUS = re.compile(r"^Status:\s*([245])\.\d{1,3}\.\d{1,3}", re.MULTILINE | re.I)
 ADDRESS_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To")
+DSN_RECIPIENT = re.compile(
+    r"^(?:Final|Original)-Recipient:\s*[^;\r\n]*;\s*<?([^\s<>]+@[^\s<>]+)>?",
+    re.MULTILINE | re.I,
+)
 UNSUBSCRIBE_TOKEN = re.compile(r"unsubscribe\s+(\d+:[A-Za-z0-9_=-]{8,})", re.I)
 
 
@@ -54,10 +58,32 @@ def _permanent(message) -> bool | None:
     return None
 
 
+def _about(message, email: str) -> bool:
+    """Whether the bounce is about this address: named as Final-Recipient or
+    Original-Recipient of its delivery-status part or, in a bounce without one
+    (some servers write prose), in its text."""
+    email = email.lower()
+    recipients: set[str] = set()
+    texts: list[str] = []
+    for part in message.walk():
+        if part.get_content_type() == "message/delivery-status":
+            found = DSN_RECIPIENT.findall(part.as_string())
+            recipients.update(address.lower() for address in found)
+        elif part.get_content_maintype() == "text":
+            texts.append(part.get_content().lower())
+    if recipients:
+        return email in recipients
+    return any(email in text for text in texts)
+
+
 @transaction.atomic
 def bounce_process(raw: bytes) -> int | None:
     """Marks the delivery named by a permanent bounce as bounced and suppresses its
-    address. Returns the delivery id, or None when the message is not one."""
+    address. Returns the delivery id, or None when the message is not one.
+
+    The VERP address names a delivery by its (guessable) id, so a bounce must also
+    name that delivery's address as the failed recipient: a forged bounce to
+    `bounces+<id>@` for someone else's delivery suppresses nobody."""
     message = message_from_bytes(raw, policy=policy.default)
     delivery_id = _delivery_id(message)
     if delivery_id is None or _permanent(message) is not True:
@@ -65,6 +91,14 @@ def bounce_process(raw: bytes) -> int | None:
     delivery = Delivery.objects.select_related("newsletter").filter(pk=delivery_id)
     delivery = delivery.first()
     if delivery is None:
+        return None
+    if not _about(message, delivery.email):
+        logger.warning(
+            "Ignored a bounce for delivery %s: it does not name %s as the failed "
+            "recipient.",
+            delivery.pk,
+            delivery.email,
+        )
         return None
     suppression_add(
         email=delivery.email,
@@ -129,9 +163,10 @@ def mailbox_message_process(raw: bytes) -> str | None:
 def bounces_fetch() -> dict[str, int]:
     """Reads the unseen messages of the bounce mailbox (imaps://user:pw@host/INBOX).
     Bounces and unsubscribes are processed and deleted; anything else (a human
-    reply, an auto-reply) is left in the mailbox, marked seen. Off while
-    BOUNCE_IMAP_URL is empty."""
-    counts = {"bounce": 0, "unsubscribe": 0, "other": 0}
+    reply, an auto-reply, a forged bounce) is left in the mailbox, marked seen. A
+    message whose processing fails is logged, counted as "error" and left there
+    too; the run goes on with the next. Off while BOUNCE_IMAP_URL is empty."""
+    counts = {"bounce": 0, "unsubscribe": 0, "other": 0, "error": 0}
     url = getattr(settings, "BOUNCE_IMAP_URL", "")
     if not url:
         return counts
@@ -145,9 +180,13 @@ def bounces_fetch() -> dict[str, int]:
         _status, data = client.search(None, "UNSEEN")
         for number in data[0].split():
             _status, fetched = client.fetch(number, "(RFC822)")
-            kind = mailbox_message_process(fetched[0][1])
+            try:
+                kind = mailbox_message_process(fetched[0][1])
+            except Exception:
+                logger.exception("Bounce mailbox: message %s not processed", number)
+                kind = "error"
             counts[kind or "other"] += 1
-            flag = "\\Deleted" if kind else "\\Seen"
+            flag = "\\Deleted" if kind in ("bounce", "unsubscribe") else "\\Seen"
             client.store(number, "+FLAGS", flag)
         client.expunge()
     return counts

@@ -75,7 +75,7 @@ def test_mailbox_bounce_unsubscribe_forgery_and_reply(imap, sent, newsletter_lis
     # when the periodic task reads the mailbox
     counts = bounces_fetch_task.delay().get()
     # then anna is suppressed as a hard bounce, bruno as unsubscribed from the list
-    assert counts == {"bounce": 1, "unsubscribe": 1, "other": 2}
+    assert counts == {"bounce": 1, "unsubscribe": 1, "other": 2, "error": 0}
     reasons = {
         s.email: (s.reason, s.mailing_list_id) for s in Suppression.objects.all()
     }
@@ -94,7 +94,7 @@ def test_mailbox_bounce_unsubscribe_forgery_and_reply(imap, sent, newsletter_lis
     assert any(b"sehr interessant" in raw for raw in left)
     # and a second run finds nothing new
     assert bounces_fetch_task.delay().get() == {"bounce": 0, "unsubscribe": 0,
-                                                "other": 0}  # fmt: skip
+                                                "other": 0, "error": 0}  # fmt: skip
 
 
 def test_token_in_the_body_also_unsubscribes(imap, sent):
@@ -106,3 +106,44 @@ def test_token_in_the_body_also_unsubscribes(imap, sent):
     imap.deliver(mail.encode())
     assert bounces_fetch_task.delay().get()["unsubscribe"] == 1
     assert Suppression.objects.get().email == "carla@muster.ch"
+
+
+def test_a_forged_bounce_is_ignored_and_a_broken_message_does_not_stop_the_run(
+    imap, sent, caplog
+):
+    anna = Delivery.objects.get(email="anna@muster.ch")
+    bruno = Delivery.objects.get(email="bruno@muster.ch")
+    carla = Delivery.objects.get(email="carla@muster.ch")
+    # given: a message the reader cannot process (an auto-reply in a charset
+    # Python does not know), a forged permanent bounce to bruno's VERP address
+    # naming another recipient, a prose bounce without a delivery-status part
+    # naming carla, and anna's genuine bounce last
+    broken = MAIL.format(
+        sender="auto@muster.ch", to="bounces@ivbe.example", subject="Abwesend",
+        n=6, body="Ich bin abwesend.",
+    ).replace("charset=utf-8", "charset=x-no-such-charset")  # fmt: skip
+    imap.deliver(broken.encode())
+    forged = DSN.format(id=bruno.pk, status="5.1.1")  # names anna@, not bruno@
+    imap.deliver(forged.encode())
+    prose = MAIL.format(
+        sender="MAILER-DAEMON@mx.muster.ch",
+        to=f"bounces+{carla.pk}@ivbe.example",
+        subject="Undeliverable",
+        n=5,
+        body="Delivery to carla@muster.ch failed permanently.",
+    ).replace("Subject:", f"Delivered-To: bounces+{carla.pk}@ivbe.example\nSubject:")
+    imap.deliver(prose.encode())
+    imap.deliver(DSN.format(id=anna.pk, status="5.1.1").encode())
+    # when the periodic task reads the mailbox
+    counts = bounces_fetch_task.delay().get()
+    # then the broken message is logged and left, the forged one changes nothing,
+    # and the run went on: only anna is suppressed
+    assert counts == {"bounce": 1, "unsubscribe": 0, "other": 2, "error": 1}
+    assert "not processed" in caplog.text and "Ignored a bounce" in caplog.text
+    assert set(Suppression.objects.values_list("email", flat=True)) == {
+        "anna@muster.ch"
+    }
+    bruno.refresh_from_db()
+    assert bruno.status == Delivery.Status.SENT
+    # the prose bounce without a delivery-status part has no status either: left
+    assert len(imap.mailbox) == 3 and all("\\Seen" in m.flags for m in imap.mailbox)
