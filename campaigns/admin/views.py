@@ -5,9 +5,11 @@ progress / results page, and an outreach campaign's work list."""
 from __future__ import annotations
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from crm.admin.scoping import csv_cell_neutralise
 from crm.models import LanguageRegion, SizeClass
 
 from ..charts import grouped_bar_chart
@@ -211,18 +214,25 @@ def _campaign(request: HttpRequest, pk: int) -> OutreachCampaign:
     return get_object_or_404(OutreachCampaign.objects.visible_to(request.user), pk=pk)
 
 
+WORK_LIST_PAGE = 100
+
+
 def outreach_manage(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     mine = request.GET.get("mine") == "1"
     targets = campaign.targets.select_related("employer", "person", "assignee")
     if mine:
         targets = targets.filter(assignee=request.user)
+    page = Paginator(
+        targets.order_by("employer__legal_name", "pk"), WORK_LIST_PAGE
+    ).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "campaigns/admin/outreach_manage.html",
         {
             "campaign": campaign,
-            "targets": targets[:500],
+            "targets": page,
+            "page": page,
             "mine": mine,
             "progress": outreach_progress(campaign),
             "outcomes": [
@@ -265,7 +275,10 @@ def outreach_outcome(request: HttpRequest, pk: int, target_pk: int) -> HttpRespo
             % {"employer": target.employer, "status": target.get_status_display()},
         )
     url = reverse("campaigns_admin:outreach", args=[pk])
-    return redirect(url + ("?mine=1" if request.POST.get("mine") else ""))
+    query = urlencode(
+        {key: request.POST[key] for key in ("mine", "page") if request.POST.get(key)}
+    )
+    return redirect(url + (f"?{query}" if query else ""))
 
 
 def outreach_call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
@@ -274,5 +287,10 @@ def outreach_call_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="call-sheet-{pk}.csv"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     assignee = request.user if request.GET.get("mine") == "1" else None
-    csv.writer(response, delimiter=";").writerows(call_sheet_rows(campaign, assignee))
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (OWASP
+    # CSV injection): the CRM exports' neutraliser puts a ' before it.
+    csv.writer(response, delimiter=";").writerows(
+        [csv_cell_neutralise(cell) for cell in row]
+        for row in call_sheet_rows(campaign, assignee)
+    )
     return response

@@ -8,16 +8,26 @@ from itertools import cycle
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import EmployerRole, InitiatedBy, StartingPoint, Topic
 from crm.services.contacts import contact_log
 
-from ..models import OutreachCampaign, OutreachTarget
+from ..models import OutreachCampaign, OutreachTarget, Subscription
 from ..selectors import segment_employers
 
 Assignment = OutreachCampaign.Assignment
+Kind = OutreachCampaign.Kind
+
+# How an outcome is logged per campaign kind. The CRM's starting points (study
+# §5.2) have no "reactivation": winning back a known employer is an activity of
+# the office, not the acquisition of a new one.
+CONTACT_KIND = {
+    Kind.ACQUISITION: (StartingPoint.ACQUISITION, Topic.SERVICE_PRESENTATION),
+    Kind.REACTIVATION: (StartingPoint.OCCASION, Topic.INTENSIFY_COOPERATION),
+}
 
 
 def _assignee_for(campaign, employer, staff: list, rotation, by_language) -> object:
@@ -52,16 +62,12 @@ def outreach_targets_build(campaign: OutreachCampaign) -> int:
             by_language[language] = cycle(speakers)
     rotation = cycle(staff)
     employers = segment_employers(campaign.segment).order_by("legal_name", "pk")
-    fixed_persons = dict(
-        EmployerRole.objects.filter(
-            employer__in=employers.values("pk"), is_fixed_contact=True
-        ).values_list("employer_id", "person_id")
-    )
+    persons = _contact_persons(campaign, employers)
     targets = [
         OutreachTarget(
             campaign=campaign,
             employer=employer,
-            person_id=fixed_persons.get(employer.pk),
+            person_id=persons.get(employer.pk),
             assignee=_assignee_for(campaign, employer, staff, rotation, by_language),
         )
         for employer in employers
@@ -69,6 +75,29 @@ def outreach_targets_build(campaign: OutreachCampaign) -> int:
     ]
     OutreachTarget.objects.bulk_create(targets)
     return len(targets)
+
+
+def _contact_persons(campaign: OutreachCampaign, employers) -> dict[int, int]:
+    """Whom to ask for, per employer: the fixed contact for the IV, else the first
+    active contact person who subscribed to one of the office's lists (opted in),
+    else the first active contact person."""
+    opted_in = Subscription.objects.filter(
+        person_id=OuterRef("person_id"),
+        mailing_list__office_id=campaign.office_id,
+        status=Subscription.Status.ACTIVE,
+    )
+    roles = (
+        EmployerRole.objects.filter(
+            employer__in=employers.values("pk"), person__is_active=True
+        )
+        .annotate(opted_in=Exists(opted_in))
+        .order_by("employer_id", "-is_fixed_contact", "-opted_in", "pk")
+        .values_list("employer_id", "person_id")
+    )
+    persons: dict[int, int] = {}
+    for employer_id, person_id in roles:
+        persons.setdefault(employer_id, person_id)
+    return persons
 
 
 @transaction.atomic
@@ -83,6 +112,7 @@ def outreach_outcome_record(
         raise ValidationError({"status": _("Choose an outcome.")})
     campaign = target.campaign
     label = OutreachTarget.Status(status).label
+    starting_point, topic = CONTACT_KIND[campaign.kind]
     contact = contact_log(
         employer=target.employer,
         staff=staff,
@@ -90,8 +120,8 @@ def outreach_outcome_record(
         channel=campaign.channel,
         case_related=False,
         initiated_by=InitiatedBy.OFFICE,
-        starting_point=StartingPoint.ACQUISITION,
-        topics=[Topic.SERVICE_PRESENTATION],
+        starting_point=starting_point,
+        topics=[topic],
         participants=[target.person] if target.person_id else [],
         outcome=f"{campaign.name}: {label}",
         notes=notes,
@@ -148,7 +178,7 @@ def call_sheet_rows(campaign: OutreachCampaign, assignee=None) -> list[list[str]
         str(_("Last case-independent contact")),
     ]
     rows = [header]
-    for target in targets:
+    for target in targets.order_by("employer__legal_name", "pk"):
         person = target.person
         rows.append(
             [
