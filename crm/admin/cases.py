@@ -446,6 +446,19 @@ class PlacementEditMixin(ServiceEditMixin):
         return placement
 
 
+class PlacementAdminForm(WagtailAdminModelForm):
+    """A chosen job opportunity gives the employer and the kind, so both may stay
+    empty then; without one, `placement_record` asks for the employer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("employer", "kind"):
+            self.fields[name].required = False
+
+
+PLACEMENT_FIELDS = ["case", "opportunity", "employer", "kind", "start_on", "end_on",
+                    "outcome"]  # fmt: skip
+
 PlacementViewSet = scoped_viewset(
     Placement,
     create_view=PlacementCreateView,
@@ -456,8 +469,10 @@ PlacementViewSet = scoped_viewset(
     list_display=["case", "employer", "kind", "start_on", "end_on", "outcome",
                   "advice_until"],
     list_filter=["kind", "outcome"],
-    form_fields=["case", "opportunity", "employer", "kind", "start_on", "end_on",
-                 "outcome"],
+    edit_handler=ObjectList(
+        [FieldPanel(name) for name in PLACEMENT_FIELDS],
+        base_form_class=PlacementAdminForm,
+    ),
 )  # fmt: skip
 
 

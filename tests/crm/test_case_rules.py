@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from crm.models import CaseReference, Measure, Placement
+from crm.models import CaseReference, JobOpportunity, Measure, Placement
 from crm.services.cases import case_consent_record, case_consent_withdraw, case_create
 from crm.services.measures import (
     measure_duration_warning,
@@ -350,3 +350,24 @@ def test_a_planned_trial_placement_over_the_rule_is_still_refused(
             kind="trial_placement", start_on=TODAY,
             end_on=TODAY + timedelta(days=300),
         )  # fmt: skip
+
+
+def test_the_placement_form_takes_employer_and_kind_from_the_job_opportunity(
+    client, be_staff, be_employer
+):
+    case = make_case(be_staff, be_employer)
+    place = JobOpportunity.objects.create(
+        office=be_employer.office, employer=be_employer, kind="trial_place",
+        title="Lagerist",
+    )  # fmt: skip
+    client.force_login(be_staff)
+    url = reverse("wagtailsnippets_crm_placement:add")
+    form = {"case": case.pk, "start_on": TODAY.isoformat(), "outcome": "pending"}
+
+    refused = client.post(url, {**form, "opportunity": ""})
+    assert "Choose the job opportunity or the employer." in page_text(refused)
+
+    response = client.post(url, {**form, "opportunity": place.pk})
+    assert response.status_code == 302
+    placement = Placement.objects.get()
+    assert (placement.employer, placement.kind) == (be_employer, "trial_place")
