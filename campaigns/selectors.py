@@ -159,6 +159,7 @@ def newsletter_progress(newsletter) -> dict:
     return {
         "status": newsletter.status,
         "status_label": str(newsletter.get_status_display()),
+        "failure_reason": newsletter.failure_reason,
         "total": total,
         "queued": counts.get("queued", 0),
         "sent": counts.get("sent", 0),

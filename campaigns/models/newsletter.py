@@ -23,6 +23,7 @@ class Newsletter(ClusterableModel):
         PAUSED = "paused", _("paused")
         SENT = "sent", _("sent")
         CANCELLED = "cancelled", _("cancelled")
+        FAILED = "failed", _("failed to start")
 
     office = models.ForeignKey(
         Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="+"
@@ -51,6 +52,9 @@ class Newsletter(ClusterableModel):
     scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    failure_reason = models.TextField(
+        _("why it did not start"), blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -84,7 +88,11 @@ class Newsletter(ClusterableModel):
     def content_frozen(self) -> bool:
         """Once sending started, the content and its link list stay as sent: the
         click redirect of every mail out there follows that list."""
-        return self.status not in (self.Status.DRAFT, self.Status.SCHEDULED)
+        return self.status not in (
+            self.Status.DRAFT,
+            self.Status.SCHEDULED,
+            self.Status.FAILED,
+        )
 
 
 class NewsletterVersion(models.Model):

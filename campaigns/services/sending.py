@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import OrderedDict
 from datetime import datetime
@@ -41,6 +42,8 @@ from .batch_lock import BatchLock
 from .rendering import newsletter_compile, version_compile
 from .subscriptions import preferences_token_make
 from .suppression import suppressed_emails, suppression_add
+
+logger = logging.getLogger(__name__)
 
 # A sending batch looks at pause, cancel and its deliveries' status again after at
 # most this many messages or seconds, whichever comes first.
@@ -76,21 +79,27 @@ def newsletter_send(
 ) -> Newsletter:
     """Sends now, or schedules for `at` (the beat task starts it then)."""
     newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
-    if newsletter.status not in (Newsletter.Status.DRAFT, Newsletter.Status.SCHEDULED):
+    startable = (
+        Newsletter.Status.DRAFT,
+        Newsletter.Status.SCHEDULED,
+        Newsletter.Status.FAILED,
+    )
+    if newsletter.status not in startable:
         raise ValidationError(_("This newsletter has already been sent."))
     if not newsletter.versions.exists():
         raise ValidationError(_("Write at least one language version first."))
     sender_check(newsletter)
+    newsletter.failure_reason = ""
     if at is not None and at > timezone.now():
         newsletter.status = Newsletter.Status.SCHEDULED
         newsletter.scheduled_at = at
-        newsletter.save(update_fields=["status", "scheduled_at"])
+        newsletter.save(update_fields=["status", "scheduled_at", "failure_reason"])
         return newsletter
     newsletter_compile(newsletter)
     deliveries_create(newsletter, newsletter_recipients(newsletter))
     newsletter.status = Newsletter.Status.SENDING
     newsletter.started_at = timezone.now()
-    newsletter.save(update_fields=["status", "started_at"])
+    newsletter.save(update_fields=["status", "started_at", "failure_reason"])
     _dispatch_on_commit(newsletter.pk)
     return newsletter
 
@@ -189,15 +198,34 @@ def newsletter_cancel(newsletter: Newsletter) -> None:
 
 
 def newsletters_due_start(now: datetime | None = None) -> int:
-    """Starts scheduled newsletters whose time has come (beat, every minute)."""
+    """Starts scheduled newsletters whose time has come (beat, every minute). One
+    that cannot start is marked failed with the reason (shown on its page) and
+    does not keep the others from starting."""
     now = now or timezone.now()
     started = 0
     for newsletter in Newsletter.objects.filter(
         status=Newsletter.Status.SCHEDULED, scheduled_at__lte=now
     ):
-        newsletter_send(newsletter)
-        started += 1
+        try:
+            newsletter_send(newsletter)
+        except ValidationError as error:
+            _start_failed(newsletter, " ".join(error.messages))
+        except Exception as error:
+            logger.exception("Scheduled newsletter %s did not start", newsletter.pk)
+            _start_failed(
+                newsletter,
+                str(_("Unexpected error: %(error)s")) % {"error": error},
+            )
+        else:
+            started += 1
     return started
+
+
+def _start_failed(newsletter: Newsletter, reason: str) -> None:
+    logger.warning("Scheduled newsletter %s did not start: %s", newsletter.pk, reason)
+    Newsletter.objects.filter(
+        pk=newsletter.pk, status=Newsletter.Status.SCHEDULED
+    ).update(status=Newsletter.Status.FAILED, failure_reason=reason[:2000])
 
 
 # --- The worker's side -----------------------------------------------------------

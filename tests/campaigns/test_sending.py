@@ -553,3 +553,38 @@ def test_each_message_gets_its_own_date(smtp_sink, office, newsletter_list, send
     assert abs((timezone.now() - sent_at).total_seconds()) < 1
     first = parsedate_to_datetime(smtp_sink.received[0].message["Date"])
     assert sent_at > first
+
+
+def test_a_scheduled_newsletter_that_cannot_start_does_not_block_the_others(
+    client, staff, smtp_sink, office, newsletter_list, send,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from campaigns.services.sending import newsletters_due_start
+
+    subscriber(office, newsletter_list, "anna@muster.ch", "de")
+    at = timezone.now() + timedelta(hours=1)
+    # given two scheduled newsletters, the first of which lost its content
+    broken = send(newsletter_make(office, newsletter_list), at=at)
+    broken.versions.all().delete()
+    fine = send(newsletter_make(office, newsletter_list), at=at)
+    # when their time comes (the beat, here in English)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        assert newsletters_due_start(now=at + timedelta(minutes=1)) == 1
+    # then the other one went out, and the broken one is marked failed with why
+    assert len(smtp_sink.to("anna@muster.ch")) == 1
+    fine.refresh_from_db()
+    broken.refresh_from_db()
+    assert fine.status == Newsletter.Status.SENT
+    assert broken.status == Newsletter.Status.FAILED
+    assert "language version" in broken.failure_reason
+    # the next minute does not try it again
+    with django_capture_on_commit_callbacks(execute=True):
+        assert newsletters_due_start(now=at + timedelta(minutes=2)) == 0
+    # and its page says why
+    client.force_login(staff)
+    page = client.get(f"/admin/campaigns/newsletters/{broken.pk}/").content.decode()
+    assert "The scheduled start failed:" in page and "language version" in page
