@@ -588,3 +588,25 @@ def test_a_scheduled_newsletter_that_cannot_start_does_not_block_the_others(
     client.force_login(staff)
     page = client.get(f"/admin/campaigns/newsletters/{broken.pk}/").content.decode()
     assert "The scheduled start failed:" in page and "language version" in page
+
+
+def test_a_newsletter_to_a_segment_reaches_only_its_subscribers(
+    smtp_sink, office, newsletter_list, send
+):
+    from campaigns.models import Segment
+
+    # given subscribers at a large and a small employer, and one who unsubscribed
+    subscriber(office, newsletter_list, "gross@muster.ch", "de", size_class="large")
+    subscriber(office, newsletter_list, "klein@muster.ch", "de", size_class="small")
+    subscriber(office, newsletter_list, "weg@muster.ch", "fr", size_class="large")
+    unsubscribe(email="weg@muster.ch", mailing_list=newsletter_list)
+    segment = Segment.objects.create(
+        office=office, name="Grosse", size_classes=["large"]
+    )
+    # when a newsletter goes to the segment "large employers"
+    newsletter = send(newsletter_make(office, newsletter_list, segment=segment))
+    # then only the large employer's subscribed contact got it, through SMTP
+    assert [r.recipients for r in smtp_sink.received] == [["gross@muster.ch"]]
+    assert smtp_sink.received[0].message["Subject"] == "Neues von der IV"
+    assert newsletter.status == Newsletter.Status.SENT
+    assert not Delivery.objects.filter(email="klein@muster.ch").exists()
