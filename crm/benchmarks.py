@@ -156,7 +156,8 @@ def _get(client: Client, url: str) -> None:
 @register("case_views")
 def case_views(options: Options) -> Figures:
     """The employer page with 50 cases, 200 measures and 40 placements, and the
-    matching list of a case over 20,000 open job opportunities of its office:
+    matching list of a case over 20,000 open job opportunities of its office
+    (and, the other way, the fitting cases of one open place):
     median server time and queries per request. Creates what is missing (marked
     "Bench") in the first office's first employer; run on a seeded database."""
     from .models import CaseReference, JobOpportunity, Measure, Placement
@@ -227,5 +228,10 @@ def case_views(options: Options) -> Figures:
     )
     figures["matching"] = _measure(
         client, reverse("crm_case_matching", args=[cases[0].pk]), requests
+    )
+    # The other direction: the fitting cases of one open place.
+    place = open_places.filter(region="Bench").order_by("pk").first()
+    figures["matching_from_place"] = _measure(
+        client, reverse("crm_opportunity_matching", args=[place.pk]), requests
     )
     return figures
