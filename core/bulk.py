@@ -63,7 +63,11 @@ def rows_insert(
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Writes `rows`; `progress(done, of)` is told after every BATCH rows."""
+    """Writes `rows`; `progress(done, of)` is told after every BATCH rows.
+
+    On PostgreSQL each batch is its own `COPY`, and `progress` runs between them:
+    a query on the connection while a `COPY` is open would wait for the `COPY`
+    forever (psycopg holds the connection's lock for it)."""
     rows = list(rows)
     if not rows:
         return
@@ -73,12 +77,12 @@ def rows_insert(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({column_list}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for start in range(0, len(rows), BATCH):
+            for start in range(0, len(rows), BATCH):
+                with cursor.cursor.copy(sql) as copy:
                     for row in rows[start : start + BATCH]:
                         copy.write_row(row)
-                    if progress:
-                        progress(min(start + BATCH, len(rows)), len(rows))
+                if progress:
+                    progress(min(start + BATCH, len(rows)), len(rows))
             return
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608

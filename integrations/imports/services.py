@@ -55,10 +55,6 @@ class _Stages:
             self.last = value
             self.progress(value, self.rows)
 
-    def writer(self) -> Progress:
-        """A callback for the write stage: rows written of rows to write."""
-        return lambda done, of: self.report(2, done, of)
-
 
 NO_CHANGES: dict = {}  # shared by rows without changes: never mutated
 NO_MESSAGES: list = []
@@ -224,7 +220,7 @@ def _import(
     if dry_run or (result.errors and not partial) or not result.rows:
         stages.report(2, 1, 1, force=True)
         return result
-    _write(spec, rows, office, result, by, stages)
+    _write(spec, rows, office, result, by)
     stages.report(2, 1, 1, force=True)
     if follow_ups:
         ids = result.created_ids + result.updated_ids
@@ -354,27 +350,18 @@ def _same(old: Any, new: Any) -> bool:
     return old == new
 
 
-def _write(
-    spec: Spec, rows: Rows, office: Office, result: ImportResult, by, stages: _Stages
-) -> None:
-    """Writes the valid rows in one transaction; the fuzzy duplicate scan runs after."""
+def _write(spec: Spec, rows: Rows, office: Office, result: ImportResult, by) -> None:
+    """Writes the valid rows in one transaction; the fuzzy duplicate scan runs after.
+
+    No progress is reported inside the transaction: the job's row written there
+    would stay invisible to the progress page until the commit anyway."""
     outcomes = result.rows
     creates = [i for i, o in enumerate(outcomes) if o.status == NEW]
     updates = [i for i, o in enumerate(outcomes) if o.status == UPDATE]
-    total = len(creates) + len(updates)
-    report = stages.writer()
     with transaction.atomic():
-        created = writing.rows_create(
-            spec,
-            rows.values,
-            creates,
-            office,
-            by,
-            progress=lambda done, _of: report(done, total),
-        )
+        created = writing.rows_create(spec, rows.values, creates, office, by)
         changed = [(rows.existing_ids[i], outcomes[i].changes) for i in updates]
         writing.rows_update(spec, changed, by)
-        report(total, total)
         index_ids = dict(zip(creates, created, strict=True))
         index_ids.update({i: rows.existing_ids[i] for i in rows.existing_ids})
         spec.after_write(rows, index_ids, office)
