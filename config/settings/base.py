@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SECURITY": [{"bearerAuth": []}],
+    # Physical and psychological load share one choice set: one schema name for it.
+    "ENUM_NAME_OVERRIDES": {"LoadLevelEnum": "crm.models.case.LoadLevel"},
     "PREPROCESSING_HOOKS": ["integrations.api.schema.api_endpoints_only"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

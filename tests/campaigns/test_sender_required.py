@@ -3,6 +3,7 @@ address, postal address) is complete."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from campaigns.models import Delivery, MailSettings, Newsletter
 
@@ -46,5 +47,8 @@ def test_scheduling_needs_a_complete_sender_too(office, newsletter_list):
 
     MailSettings.objects.filter(office=office).update(postal_address="")
     newsletter = newsletter_make(office, newsletter_list, languages=("de",))
-    with pytest.raises(ValidationError, match="postal address"):
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="postal address"),
+    ):
         newsletter_send(newsletter, at=timezone.now() + timedelta(hours=1))
