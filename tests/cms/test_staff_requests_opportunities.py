@@ -21,6 +21,7 @@ from crm.models import (
 from crm.services.cases import case_create
 from crm.services.requests import request_submit
 from tests.crm.conftest import VALID_UIDS, make_employer, make_office, make_staff
+from tests.pages import page_text
 
 from .conftest import make_portal_user
 
@@ -55,11 +56,6 @@ def be_employer(office_be):
 @pytest.fixture
 def vd_employer(office_vd):
     return make_employer(office_vd, "Horlogerie Vaudoise SA", VALID_UIDS[1])
-
-
-def page_text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 def matching_table(client, case) -> str:

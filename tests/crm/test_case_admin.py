@@ -24,6 +24,7 @@ from crm.services.cases import case_create
 from crm.services.measures import measure_plan, measure_status_set
 from crm.services.partners import agreement_renewal_reminders, handover_record
 from tests.cms.conftest import make_portal_user
+from tests.pages import page_text
 
 from .conftest import make_staff
 
@@ -60,11 +61,6 @@ def measure_form(measure: Measure, **changes) -> dict:
 def edit_measure(client, measure, **changes):
     url = reverse("wagtailsnippets_crm_measure:edit", args=[measure.pk])
     return client.post(url, measure_form(measure, **changes))
-
-
-def page_text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 # --- Measures: status flow and decision limit ----------------------------------------

@@ -23,6 +23,7 @@ from crm.models import (
 )
 from crm.services.cases import case_create, early_detection_report_record
 from crm.services.placements import placement_record
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +33,6 @@ TODAY = timezone.localdate()
 def make_case(staff, employer, number="IV-2025-0201", **fields):
     fields.setdefault("aim", "placement")
     return case_create(staff=staff, case_number=number, employer=employer, **fields)
-
-
-def page_text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 # --- Placements: outcome, end and a moved start ---------------------------------------

@@ -24,6 +24,7 @@ from crm.services.placements import (
     placement_record,
     placement_update,
 )
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +41,6 @@ def make_case(staff, employer, number="BE-2025-0301", **fields):
     fields.setdefault("aim", "placement")
     fields.setdefault("phase", "vocational")
     return case_create(staff=staff, case_number=number, employer=employer, **fields)
-
-
-def page_text(response) -> str:
-    assert response.status_code == 200, response.status_code
-    return response.content.decode()
 
 
 # --- A measure's placement is one of its case's -------------------------------------
